@@ -1,0 +1,38 @@
+# The README's two commands: `make demo` and `make test`. Everything they need is set up here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install catalogues lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the package's requirements change.
+$(VENV)/.installed: setup.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed catalogues
+
+# Compiled message catalogues are build products: made from the .po files on every run.
+catalogues: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d zhanqun/translations -D messages || $(BIN)/pybabel compile -q -d zhanqun/translations -D messages
+
+demo: install
+	$(BIN)/zhanqun db upgrade
+	$(BIN)/zhanqun demo --port $(PORT)
+	$(BIN)/zhanqun run --host 127.0.0.1 --port $(PORT) --with-threads
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m ruff check zhanqun tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info
+	find zhanqun -name '*.mo' -delete

@@ -1,0 +1,1 @@
+"""The core every site shares: app factory, configuration, database and the features."""

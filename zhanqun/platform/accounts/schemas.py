@@ -1,0 +1,66 @@
+"""Validation of account input, shared by the console forms and the CLI."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from zhanqun.platform.accounts.models import Role
+from zhanqun.platform.accounts.passwords import MIN_LENGTH
+from zhanqun.platform.schemas import FormSchema, OptionalEmail, TrimmedString
+
+USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9]$"
+
+
+def _password_field(**kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=MIN_LENGTH, max=200, error=_l("Use at least %(n)s characters.", n=MIN_LENGTH)),
+        **kwargs,
+    )
+
+
+class UserSchema(FormSchema):
+    """A new or edited user."""
+
+    username = TrimmedString(
+        required=True,
+        validate=validate.Regexp(
+            USERNAME_RE, error=_l("Use 3–64 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.")
+        ),
+    )
+    display_name = TrimmedString(load_default="", validate=validate.Length(max=100))
+    email = OptionalEmail(load_default="")
+    password = _password_field(load_default=None)
+    is_platform_admin = fields.Boolean(load_default=False)
+
+
+class RoleField(fields.String):
+    """A role name (``editor``, ``reviewer``, ``site_admin``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return Role(value)
+        except ValueError:
+            raise ValidationError(_l("Choose a role.")) from None
+
+
+class MemberSchema(FormSchema):
+    """Adding a member to a site: an existing username, or a new user's details."""
+
+    username = TrimmedString(required=True, validate=validate.Regexp(USERNAME_RE, error=_l("Enter a valid username.")))
+    role = RoleField(required=True)
+    display_name = TrimmedString(load_default="", validate=validate.Length(max=100))
+    email = OptionalEmail(load_default="")
+
+
+class ChangePasswordSchema(FormSchema):
+    """The signed-in user's own password change."""
+
+    current_password = fields.String(required=True)
+    new_password = _password_field(required=True)
+    confirm_password = fields.String(required=True)
+
+    @validates_schema
+    def _confirmed(self, data, **kwargs):
+        if data.get("new_password") != data.get("confirm_password"):
+            raise ValidationError(_l("The two new passwords differ."), field_name="confirm_password")

@@ -1,0 +1,105 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from zhanqun.platform import config as config_module
+from zhanqun.platform.extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class ZhanqunFlask(Flask):
+    """Flask that routes the console host and site hosts to separate URL rules.
+
+    Console rules are registered with ``subdomain="console"``, public rules with the default
+    (empty) subdomain. Werkzeug would derive the subdomain from ``SERVER_NAME``; sites live on
+    any number of custom domains, so the subdomain is decided from the host here instead.
+    """
+
+    def create_url_adapter(self, request):
+        if request is None:
+            return super().create_url_adapter(request)
+        from zhanqun.tenants.resolver import normalise_host
+
+        console_host = "console." + self.config["ZHANQUN_DOMAIN"]
+        host = request.host
+        if normalise_host(host) == console_host:
+            return self.url_map.bind_to_environ(request.environ, server_name=host[len("console."):], subdomain="console")
+        return self.url_map.bind_to_environ(request.environ, server_name=host, subdomain="")
+
+
+def create_app(config: dict | None = None) -> ZhanqunFlask:
+    """Build the zhanqun app. ``config`` overrides any setting (tests pass their own).
+
+    Raises :class:`~zhanqun.platform.config.ConfigError` for a configuration that cannot run.
+    No database query runs while the app is built.
+    """
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("ZHANQUN_INSTANCE_PATH") or None
+    app = ZhanqunFlask(
+        "zhanqun",
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        static_folder=None,
+        template_folder=os.path.join(PACKAGE_DIR, "platform", "templates"),
+        subdomain_matching=True,
+    )
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    config_module.finalise(app.config, app.instance_path)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["ZHANQUN_TRUSTED_PROXIES"]:
+        n = app.config["ZHANQUN_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+    if app.config["ZHANQUN_ENV"] == "production":
+        app.logger.setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _register_features(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from zhanqun.platform.database import configure_engine
+    from zhanqun.platform.i18n import init_i18n
+    from zhanqun.platform.schemas import translate_marshmallow_messages
+    from zhanqun.tenants.resolver import HostMap
+
+    configure_engine(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"), render_as_batch=True)
+    init_i18n(app, babel)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    translate_marshmallow_messages()
+    app.extensions["zhanqun_hostmap"] = HostMap(
+        app.config["ZHANQUN_DOMAIN"], refresh_seconds=app.config["ZHANQUN_HOSTMAP_REFRESH_SECONDS"]
+    )
+
+
+def _register_features(app: Flask) -> None:
+    import zhanqun.platform.columns.models  # noqa: F401 - registers the tables
+    from zhanqun.platform import errors, requests, templating
+    from zhanqun.platform.accounts import init_app as init_accounts
+    from zhanqun.platform.audit import init_app as init_audit
+    from zhanqun.platform.console import init_app as init_console
+    from zhanqun.platform.demo import init_app as init_demo
+    from zhanqun.platform.public import init_app as init_public
+    from zhanqun.tenants import cli as tenants_cli
+    from zhanqun.themes import init_app as init_themes
+
+    requests.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    init_themes(app)
+    init_accounts(app)
+    init_audit(app)
+    init_console(app)
+    init_public(app)
+    init_demo(app)
+    app.cli.add_command(tenants_cli.tenants)

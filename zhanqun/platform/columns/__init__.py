@@ -1,0 +1,1 @@
+"""Columns (栏目): each site's navigation tree."""

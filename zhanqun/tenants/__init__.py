@@ -1,0 +1,1 @@
+"""Tenants (站点): the model, Host → tenant resolution, query scoping and provisioning."""
