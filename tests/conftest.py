@@ -19,6 +19,9 @@ from zhanqun import create_app
 from zhanqun.platform.extensions import db as _db
 
 PG_URL = os.environ.get("ZHANQUN_TEST_DATABASE_URL")
+# Commands speak the operator's language; tests read their messages in English.
+os.environ["LANG"] = "en_US.UTF-8"
+os.environ.pop("LC_ALL", None)
 CONSOLE = "console.localhost"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -85,12 +88,18 @@ def _empty_tables(app) -> None:
     with app.app_context():
         _db.session.remove()
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
+        with _db.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             else:
+                # Self-referencing rows (column trees) cannot be deleted in one pass otherwise;
+                # the pragma only works outside a transaction, so it goes to the driver directly.
+                raw = conn.connection.driver_connection
+                raw.execute("PRAGMA foreign_keys=OFF")
                 for table in tables:
-                    conn.exec_driver_sql(f'DELETE FROM "{table}"')
+                    raw.execute(f'DELETE FROM "{table}"')
+                raw.execute("PRAGMA foreign_keys=ON")
+            conn.commit()
         app.extensions["zhanqun_hostmap"].invalidate()
         app.extensions.pop("zhanqun_signin_throttle", None)
 

@@ -31,3 +31,7 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"zhanqun: {exc}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

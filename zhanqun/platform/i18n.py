@@ -39,18 +39,14 @@ def from_language_tag(tag: str | None) -> str | None:
 def select_locale() -> str:
     """The locale of the current request, by the order in the module docstring."""
     if not has_request_context():
-        return LOCALES[0]
+        # Commands speak the operator's language (LANG=en_US.UTF-8 → English), Chinese otherwise.
+        return from_language_tag(os.environ.get("LC_ALL") or os.environ.get("LANG")) or LOCALES[0]
     cached = getattr(g, "_zhanqun_locale", None)
     if cached:
         return cached
     locale = from_language_tag(request.args.get("lang"))
-    if locale is None:
-        user_choice = getattr(g, "user_locale", None)
-        if user_choice is None and _on_console():
-            from flask import session
-
-            user_choice = session.get("locale")
-        locale = from_language_tag(user_choice)
+    if locale is None and _on_console():
+        locale = from_language_tag(_console_choice())
     if locale is None:
         for tag, _quality in request.accept_languages:
             locale = from_language_tag(tag)
@@ -66,6 +62,16 @@ def select_locale() -> str:
 def html_lang(locale: str) -> str:
     """The value for ``<html lang>`` (BCP 47)."""
     return "zh-Hans-CN" if locale == "zh_Hans_CN" else locale
+
+
+def _console_choice() -> str | None:
+    """The console language chosen by the signed-in user, else in this (anonymous) session."""
+    from flask import session
+    from flask_login import current_user
+
+    if current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return session.get("locale")
 
 
 def _on_console() -> bool:

@@ -1,34 +1,44 @@
 """Shared marshmallow pieces: translated error messages and the base schema."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 import re
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated when shown (see :func:`flatten_errors`).
+
+    marshmallow needs plain ``str`` messages: it would iterate a lazy string into characters.
+    For the same reason validators raise ``ValidationError(_("..."))`` (translated at once),
+    never with a lazy string.
+    """
+    return message
+
+
 _MESSAGES = {
     fields.Field: {
-        "required": _l("This field is required."),
-        "null": _l("This field is required."),
-        "validator_failed": _l("This value is not valid."),
+        "required": N_("This field is required."),
+        "null": N_("This field is required."),
+        "validator_failed": N_("This value is not valid."),
     },
-    fields.String: {"invalid": _l("Enter text."), "invalid_utf8": _l("Enter text.")},
-    fields.Integer: {"invalid": _l("Enter a whole number."), "too_large": _l("This number is too large.")},
-    fields.Boolean: {"invalid": _l("Choose yes or no.")},
-    fields.Date: {"invalid": _l("Enter a date as YYYY-MM-DD.")},
-    fields.DateTime: {"invalid": _l("Enter a date and time.")},
-    fields.List: {"invalid": _l("Enter a list.")},
+    fields.String: {"invalid": N_("Enter text."), "invalid_utf8": N_("Enter text.")},
+    fields.Integer: {"invalid": N_("Enter a whole number."), "too_large": N_("This number is too large.")},
+    fields.Boolean: {"invalid": N_("Choose yes or no.")},
+    fields.Date: {"invalid": N_("Enter a date as YYYY-MM-DD.")},
+    fields.DateTime: {"invalid": N_("Enter a date and time.")},
+    fields.List: {"invalid": N_("Enter a list.")},
 }
 
 
 def translate_marshmallow_messages() -> None:
-    """Replace marshmallow's English field messages with translated lazy strings."""
+    """Replace marshmallow's English field messages with ours (translated when shown)."""
     for cls, messages in _MESSAGES.items():
         cls.default_error_messages = {**cls.default_error_messages, **messages}
     Schema._default_error_messages = {
         **Schema._default_error_messages,
-        "unknown": _l("Unknown field."),
-        "type": _l("Invalid input type."),
+        "unknown": N_("Unknown field."),
+        "type": N_("Invalid input type."),
     }
 
 
@@ -65,7 +75,8 @@ def flatten_errors(messages: dict) -> dict[str, list[str]]:
             for sub, texts in flatten_errors(value).items():
                 flat[f"{field}.{sub}"] = texts
         else:
-            flat[field] = [str(t) for t in (value if isinstance(value, list) else [value])]
+            texts = value if isinstance(value, (list, tuple)) else [value]
+            flat[field] = [gettext(str(t)) for t in texts]
     return flat
 
 
@@ -78,5 +89,5 @@ class OptionalEmail(TrimmedString):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if value and not _EMAIL_RE.match(value):
-            raise ValidationError(_l("Enter a valid e-mail address."))
+            raise ValidationError(gettext("Enter a valid e-mail address."))
         return value

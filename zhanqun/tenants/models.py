@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps
+from zhanqun.platform.db import Timestamps, UTCDateTime
 from zhanqun.platform.extensions import db
 
 
@@ -57,6 +58,10 @@ class Tenant(Timestamps, db.Model):
     police_number: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
     theme: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="department")
     default_locale: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="zh_Hans_CN")
+    # Four-eyes review: nobody publishes what they wrote themselves.
+    review_requires_other_person: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    # When the site was last exported: an archived site can only be deleted after an export.
+    last_exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     domains: Mapped[list[TenantDomain]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", order_by="TenantDomain.hostname"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates
 
 from zhanqun.platform.i18n import LOCALES
@@ -31,21 +31,21 @@ class EnumField(fields.String):
         try:
             return self.enum_cls(value)
         except ValueError:
-            raise ValidationError(_l("Choose one of the listed values.")) from None
+            raise ValidationError(_("Choose one of the listed values.")) from None
 
 
 def validate_slug(slug: str) -> None:
     """DNS label rules, and no reserved words."""
     if not SLUG_RE.match(slug):
-        raise ValidationError(_l("Use 1–63 lower-case letters, digits or dashes, not starting or ending with a dash."))
+        raise ValidationError(_("Use 1–63 lower-case letters, digits or dashes, not starting or ending with a dash."))
     if slug in RESERVED_SLUGS:
-        raise ValidationError(_l("“%(slug)s” is reserved by the platform; choose another.", slug=slug))
+        raise ValidationError(_("“%(slug)s” is reserved by the platform; choose another.", slug=slug))
 
 
 def validate_hostname(hostname: str) -> None:
     """A fully qualified host name such as ``www.hengshan.gov.cn``."""
     if not HOSTNAME_RE.match(hostname):
-        raise ValidationError(_l("“%(host)s” is not a valid domain name.", host=hostname))
+        raise ValidationError(_("“%(host)s” is not a valid domain name.", host=hostname))
 
 
 class Hostname(TrimmedString):
@@ -76,4 +76,4 @@ class TenantSchema(FormSchema):
     @validates("slug")
     def _lower(self, value, **kwargs):
         if value != value.lower():
-            raise ValidationError(_l("Use lower-case letters."))
+            raise ValidationError(_("Use lower-case letters."))

@@ -94,16 +94,20 @@ def _scoped_mappers(state) -> list:
 def _add_tenant_criteria(state) -> None:
     if _cross_tenant.get() or not (state.is_select or state.is_update or state.is_delete):
         return
-    mappers = _scoped_mappers(state)
-    if not mappers:
-        return
     tenant_id = _current_tenant.get()
     if tenant_id is None:
-        names = ", ".join(sorted(m.class_.__name__ for m in mappers))
-        raise TenantScopeError(f"query of {names} with no current tenant; use tenant_context() or cross_tenant()")
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+        mappers = _scoped_mappers(state)
+        if mappers:
+            names = ", ".join(sorted(m.class_.__name__ for m in mappers))
+            raise TenantScopeError(f"query of {names} with no current tenant; use tenant_context() or cross_tenant()")
+        # A scoped model used only in select_from() or a join target is not listed in
+        # all_mappers; with no tenant current it must match nothing rather than everything.
+        criteria = lambda cls: sa.false()  # noqa: E731
+    else:
+        criteria = lambda cls: cls.tenant_id == tenant_id  # noqa: E731
+    # Added to every ORM statement, not only those whose mappers we can see, because the
+    # criteria reach entities in select_from(), joins and subqueries that all_mappers omits.
+    state.statement = state.statement.options(with_loader_criteria(TenantScoped, criteria, include_aliases=True))
 
 
 def _check_flush(session, flush_context, instances) -> None:
