@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install catalogues lint bench clean
+.PHONY: demo test install catalogues i18n lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ install: $(VENV)/.installed catalogues
 
 # Compiled message catalogues are build products: made from the .po files on every run.
 catalogues: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d zhanqun/translations -D messages || $(BIN)/pybabel compile -q -d zhanqun/translations -D messages
+	$(BIN)/pybabel compile -d zhanqun/translations -D messages 2>&1 | grep -v '^compiling' || true
+
+# After changing user-facing text: extract it and merge it into the catalogues, then
+# translate the new entries in zhanqun/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o zhanqun/translations/messages.pot zhanqun
+	$(BIN)/pybabel update -i zhanqun/translations/messages.pot -d zhanqun/translations --no-fuzzy-matching
 
 demo: install
 	$(BIN)/zhanqun db upgrade

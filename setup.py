@@ -29,6 +29,7 @@ setup(
     extras_require={
         "postgres": ["psycopg[binary]>=3.2,<4"],
         "redis": ["redis>=5"],
+        "server": ["gunicorn>=22"],
         "dev": [
             "pytest>=8",
             "pytest-xdist>=3.5",

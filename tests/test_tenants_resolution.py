@@ -122,3 +122,14 @@ def test_public_pages_set_no_cookies(client, county, make_user):
     response = client.get("/", headers={"Host": "jkxj.localhost"})
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+def test_forwarded_host_is_ignored_unless_a_proxy_is_trusted(client, county, database_url, tmp_path):
+    spoofed = {"Host": "evil.example.com", "X-Forwarded-Host": "jkxj.localhost"}
+    assert client.get("/", headers=spoofed).status_code == 404
+    behind_proxy = make_test_app(database_url, str(tmp_path), ZHANQUN_TRUSTED_PROXIES=1)
+    with behind_proxy.app_context():
+        response = behind_proxy.test_client().get("/", headers={"Host": "127.0.0.1:8000", "X-Forwarded-Host": "jkxj.localhost"})
+        assert response.status_code == 200
+        assert "衡山县经济科技和信息化局" in response.get_data(as_text=True)
+        db.engine.dispose()
