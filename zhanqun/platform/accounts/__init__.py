@@ -1,14 +1,16 @@
 """Accounts: users, memberships and roles, signing in to the console."""
-from flask import Flask, g
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from zhanqun.platform.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Login and register the sign-in pages and the ``users`` CLI."""
+    """Bind Flask-Login (console host only) and register the sign-in pages and the ``users`` CLI."""
     from zhanqun.platform.accounts import cli, views
+    from zhanqun.platform.accounts.sessions import ConsoleOnlySessionInterface
 
+    app.session_interface = ConsoleOnlySessionInterface()
     login_manager.login_view = "accounts.signin"
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
@@ -19,7 +21,11 @@ def init_app(app: Flask) -> None:
 
 
 def load_user(user_id: str):
-    """The signed-in user from the session, if the account is active and the session current."""
+    """The signed-in user from the session, if the account is active and the session current.
+
+    The session holds ``<id>:<session_version>``; bumping the version (deactivation,
+    password reset or change) ends every other session of that user at their next request.
+    """
     from zhanqun.platform.accounts.models import User
 
     try:
@@ -30,5 +36,4 @@ def load_user(user_id: str):
         return None
     if user is None or not user.is_active or user.session_version != version:
         return None
-    g.user_locale = user.locale
     return user

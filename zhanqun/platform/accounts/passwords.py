@@ -1,6 +1,7 @@
 """Password hashing with Argon2id (argon2-cffi), rehashed when parameters change."""
 from __future__ import annotations
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -21,6 +22,16 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def waste_time_verifying(password: str) -> None:
+    """Spend as long as checking a real password, for a username that does not exist."""
+    verify_password(_dummy_hash(), password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def needs_rehash(password_hash: str) -> bool:

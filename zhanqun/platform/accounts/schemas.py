@@ -1,12 +1,13 @@
 """Validation of account input, shared by the console forms and the CLI."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from zhanqun.platform.accounts.models import Role
 from zhanqun.platform.accounts.passwords import MIN_LENGTH
-from zhanqun.platform.schemas import FormSchema, OptionalEmail, TrimmedString
+from zhanqun.platform.schemas import N_, FormSchema, OptionalEmail, TrimmedString
 
 USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9]$"
 
@@ -18,38 +19,72 @@ def _password_field(**kwargs) -> fields.String:
     )
 
 
-class UserSchema(FormSchema):
-    """A new or edited user."""
-
-    username = TrimmedString(
+def _username_field() -> TrimmedString:
+    return TrimmedString(
         required=True,
         validate=validate.Regexp(
-            USERNAME_RE, error=_l("Use 3–64 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit.")
+            USERNAME_RE,
+            error=_l("Use 3–64 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit."),
         ),
     )
-    display_name = TrimmedString(load_default="", validate=validate.Length(max=100))
+
+
+def _display_name_field() -> TrimmedString:
+    return TrimmedString(load_default="", validate=validate.Length(max=100, error=_l("Use at most %(n)s characters.", n=100)))
+
+
+class UserSchema(FormSchema):
+    """A new user."""
+
+    username = _username_field()
+    display_name = _display_name_field()
     email = OptionalEmail(load_default="")
     password = _password_field(load_default=None)
     is_platform_admin = fields.Boolean(load_default=False)
 
 
+class UserEditSchema(FormSchema):
+    """A platform admin's changes to a user (the username stays)."""
+
+    display_name = _display_name_field()
+    email = OptionalEmail(load_default="")
+    is_platform_admin = fields.Boolean(load_default=False)
+
+
 class RoleField(fields.String):
-    """A role name (``editor``, ``reviewer``, ``site_admin``)."""
+    """A role name (``editor``, ``reviewer``, ``site_admin``); nothing above site admin exists."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         try:
             return Role(value)
         except ValueError:
-            raise ValidationError(_l("Choose a role.")) from None
+            raise ValidationError(_("Choose a role.")) from None
 
 
-class MemberSchema(FormSchema):
-    """Adding a member to a site: an existing username, or a new user's details."""
+class RoleSchema(FormSchema):
+    """A role on the current site."""
 
-    username = TrimmedString(required=True, validate=validate.Regexp(USERNAME_RE, error=_l("Enter a valid username.")))
     role = RoleField(required=True)
-    display_name = TrimmedString(load_default="", validate=validate.Length(max=100))
+
+
+class SiteRoleSchema(RoleSchema):
+    """A role on a chosen site (the platform admin's user page)."""
+
+    site_id = fields.Integer(required=True, error_messages={"invalid": N_("Choose a site.")})
+
+
+class MemberSchema(RoleSchema):
+    """Adding an existing user to a site by username."""
+
+    username = TrimmedString(required=True, validate=validate.Length(max=64, error=_l("Enter a valid username.")))
+
+
+class NewMemberSchema(RoleSchema):
+    """Creating a new user as a member of a site."""
+
+    username = _username_field()
+    display_name = _display_name_field()
     email = OptionalEmail(load_default="")
 
 
@@ -63,4 +98,4 @@ class ChangePasswordSchema(FormSchema):
     @validates_schema
     def _confirmed(self, data, **kwargs):
         if data.get("new_password") != data.get("confirm_password"):
-            raise ValidationError(_l("The two new passwords differ."), field_name="confirm_password")
+            raise ValidationError(_("The two new passwords differ."), field_name="confirm_password")

@@ -1,6 +1,11 @@
-"""The audit log of privileged actions."""
+"""The audit log of privileged actions: who, which site, what, when, from where.
+
+Features record with :func:`record` in the same transaction as the action, and may give
+their actions a readable name for the log page with :func:`describe`.
+"""
 from flask import Flask, has_request_context, request
 
+from zhanqun.platform.audit.labels import action_label, describe  # noqa: F401 - part of this module's API
 from zhanqun.platform.extensions import db
 
 
@@ -8,18 +13,19 @@ def record(action: str, *, user=None, username: str | None = None, tenant_id: in
     """Add an audit event to the current transaction (it commits with the action it records).
 
     ``action`` is a dotted name such as ``auth.signin`` or ``tenant.suspend``; ``detail``
-    holds what else a reader needs (JSON-serialisable).
+    holds what else a reader needs (JSON-serialisable). Outside a request the client
+    address is ``cli``.
     """
     from zhanqun.platform.audit.models import AuditEvent
 
-    address = request.remote_addr or "" if has_request_context() else "cli"
+    address = (request.remote_addr or "") if has_request_context() else "cli"
     db.session.add(
         AuditEvent(
             action=action,
             user_id=user.id if user is not None else None,
             username=username if username is not None else (user.username if user is not None else ""),
             tenant_id=tenant_id,
-            client_address=address,
+            client_address=address[:64],
             detail=detail,
         )
     )

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 
-from zhanqun.platform.accounts.models import Role
+from zhanqun.platform.accounts.models import Role, User
 from zhanqun.platform.accounts.services import role_on
 from zhanqun.platform.requests import enter_tenant
 from zhanqun.tenants.resolver import hostmap
@@ -39,6 +39,11 @@ def site_role_required(role: Role):
         return wrapper
 
     return decorator
+
+
+def acting_user() -> User:
+    """The signed-in user as a plain ``User`` (services record it; the proxy must not leak)."""
+    return current_user._get_current_object()
 
 
 def platform_admin_required(view):

@@ -1,6 +1,7 @@
 """Queries behind the console shell's pages."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from zhanqun.platform.accounts.models import Membership, User
 from zhanqun.platform.accounts.services import manageable_tenant_ids
 from zhanqun.platform.extensions import db
+from zhanqun.tenants.models import TenantStatus
 from zhanqun.tenants.resolver import Site, hostmap
 
 
@@ -30,3 +32,9 @@ def dashboard_rows(user: User) -> list[DashboardRow]:
         ).all()
     )
     return [DashboardRow(site=s, members=counts.get(s.id, 0)) for s in sites]
+
+
+def status_counts(rows: list[DashboardRow]) -> list[tuple[TenantStatus, int]]:
+    """How many of the listed sites are active, suspended, archived (statuses with none left out)."""
+    counts = Counter(row.site.status for row in rows)
+    return [(status, counts[status]) for status in TenantStatus if counts[status]]

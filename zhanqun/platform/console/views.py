@@ -1,7 +1,7 @@
-"""Console pages of the shell: the dashboard and each site's overview."""
+"""Console pages of the shell: the dashboard, the site switcher, each site's overview."""
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from zhanqun.platform.accounts.models import Role
@@ -17,14 +17,14 @@ bp = Blueprint("console", __name__, subdomain="console", template_folder="templa
 def dashboard():
     """Every site the user may manage, with their status and member counts."""
     rows = services.dashboard_rows(current_user)
-    return render_template("console/dashboard.html", rows=rows)
+    return render_template("console/dashboard.html", rows=rows, status_counts=services.status_counts(rows))
 
 
 @bp.route("/switch")
 @login_required
 def switch_site():
-    """The site switcher's target (works without JavaScript)."""
-    slug = request.args.get("slug", "")
+    """The site switcher's target: a plain GET form, so it works without JavaScript."""
+    slug = request.args.get("slug", "").strip()
     if not slug:
         return redirect(url_for("console.dashboard"))
     return redirect(url_for("console.site_home", slug=slug))
@@ -32,6 +32,12 @@ def switch_site():
 
 @bp.route("/sites/<slug>/")
 @site_role_required(Role.EDITOR)
-def site_home(slug=None):
+def site_home():
     """One site's overview: its addresses, codes and the user's role."""
     return render_template("console/site_home.html", site=g.site)
+
+
+@bp.route("/robots.txt")
+def robots():
+    """The console is never indexed."""
+    return Response("User-agent: *\nDisallow: /\n", mimetype="text/plain")
