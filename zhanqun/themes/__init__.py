@@ -1,54 +1,56 @@
-"""Themes: each site's pages are rendered with its own theme's templates.
+"""Themes: each site's pages are rendered with its own theme's templates, static files and settings.
 
-Template names are looked up as ``@<theme>/<template>``, so Jinja's template cache is keyed
-by theme and a page of one site can never be rendered with another site's templates.
-A theme falls back to its parent's templates, ending at ``base``.
+- :mod:`registry` finds the themes (built-in folders beside this module and
+  ``ZHANQUN_THEMES_PATH``) once at start-up and reports broken ones;
+- :mod:`loader` looks templates up as ``@<theme>/<template>`` along the theme's parents;
+- :mod:`rendering` decides the theme of the current page (accessibility mode, signed
+  preview, the site's own) and gives templates their helpers;
+- :mod:`public` serves fingerprinted static files and QR codes;
+- :mod:`console` is the site admin's theme page.
+
+See docs/themes.md for how to write a theme.
 """
 from __future__ import annotations
 
 import os
 
-from flask import Flask, g, render_template
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from jinja2 import ChoiceLoader
 
-THEMES_DIR = os.path.dirname(os.path.abspath(__file__))
-BASE_THEME = "base"
-
-
-class ThemeLoader(BaseLoader):
-    """Loads ``@theme/name.html`` from the theme's folder, then its parents'."""
-
-    def __init__(self, chain_for):
-        self._chain_for = chain_for
-
-    def get_source(self, environment, template):
-        if not template.startswith("@") or "/" not in template:
-            raise TemplateNotFound(template)
-        theme, name = template[1:].split("/", 1)
-        for folder in self._chain_for(theme):
-            loader = FileSystemLoader(os.path.join(folder, "templates"))
-            try:
-                return loader.get_source(environment, name)
-            except TemplateNotFound:
-                continue
-        raise TemplateNotFound(template)
-
-
-def theme_chain(theme: str) -> list[str]:
-    """The folders searched for ``theme``: itself, then ``base``."""
-    folders = []
-    if theme != BASE_THEME and os.path.isdir(os.path.join(THEMES_DIR, theme)):
-        folders.append(os.path.join(THEMES_DIR, theme))
-    folders.append(os.path.join(THEMES_DIR, BASE_THEME))
-    return folders
+from zhanqun.themes.registry import load_registry
+from zhanqun.themes.rendering import page_theme, render_site_page  # noqa: F401 - the API features use
 
 
 def init_app(app: Flask) -> None:
-    """Put the theme loader in front of the app's own templates."""
-    app.jinja_loader = ChoiceLoader([ThemeLoader(theme_chain), app.jinja_loader])
+    """Read the themes, put their loader in front of the app's templates, register the pages."""
+    from zhanqun.platform.accounts.models import Role
+    from zhanqun.platform.console.navigation import site_menu_item
+    from zhanqun.themes import public, rendering
+    from zhanqun.themes.console import views as console_views
+    from zhanqun.themes.loader import ThemeLoader
+    from zhanqun.themes.uploads import register_media_check
+
+    # Read here rather than in platform/config.py so the themes feature stays in one folder.
+    app.config.setdefault("ZHANQUN_THEMES_PATH", os.environ.get("ZHANQUN_THEMES_PATH", ""))
+    registry = load_registry(app.config["ZHANQUN_THEMES_PATH"])
+    app.extensions["zhanqun_themes"] = registry
+    app.jinja_loader = ChoiceLoader([ThemeLoader(registry), app.jinja_loader])
+    app.register_blueprint(public.bp)
+    app.register_blueprint(console_views.bp)
+    app.url_defaults(rendering.keep_page_mode)
+    app.after_request(_private_preview)
+    app.context_processor(rendering.site_context)
+    register_media_check()
+    site_menu_item("theme_settings.edit", _l("Theme"), Role.SITE_ADMIN, order=80)
 
 
-def render_site_page(template: str, **context) -> str:
-    """Render ``template`` with the current site's theme."""
-    site = g.site
-    return render_template(f"@{site.theme}/{template}", site=site, **context)
+def _private_preview(response):
+    """A preview is for the site admin who asked: never stored by a cache, never indexed."""
+    from flask import g
+
+    current = g.get("_zhanqun_page_theme")
+    if current is not None and current.preview:
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,56 @@
+"""The main navigation of a site's pages: its visible top-level columns, in order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, request
+
+from zhanqun.platform.columns.models import Column, ColumnKind
+from zhanqun.platform.extensions import db
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the main navigation."""
+
+    name: str
+    url: str
+    current: bool
+    external: bool = False
+
+
+def column_path(slug: str) -> str:
+    """The public path of a top-level column."""
+    return f"/c/{slug}/"
+
+
+def site_navigation() -> list[NavItem]:
+    """The current site's visible top-level columns by position (one query, once per request)."""
+    cached = g.get("_zhanqun_navigation")
+    if cached is not None:
+        return cached
+    from zhanqun.themes.rendering import page_url
+
+    columns = db.session.scalars(
+        sa.select(Column).where(Column.parent_id.is_(None), Column.visible.is_(True)).order_by(Column.position, Column.id)
+    ).all()
+    items = []
+    for column in columns:
+        link = getattr(column, "link_url", "") if column.kind == ColumnKind.LINK else ""
+        if link:
+            items.append(NavItem(column.name, link, current=False, external=True))
+        else:
+            path = column_path(column.slug)
+            items.append(NavItem(column.name, page_url(path), current=request.path.startswith(path)))
+    g._zhanqun_navigation = items
+    return items
+
+
+def department_sites() -> list:
+    """The platform's active department sub-sites, by name (for the portal's links; no query)."""
+    from zhanqun.tenants.models import TenantKind, TenantStatus
+    from zhanqun.tenants.resolver import hostmap
+
+    return sorted((s for s in hostmap().sites() if s.kind == TenantKind.DEPARTMENT and s.status == TenantStatus.ACTIVE),
+                  key=lambda s: s.site_code or s.slug)
