@@ -7,12 +7,17 @@ import click
 from flask import Flask, current_app
 
 from zhanqun.platform.accounts import services as accounts
-from zhanqun.platform.accounts.models import Role
 from zhanqun.platform.accounts.passwords import generate_password
 from zhanqun.platform.cli_support import command_errors
-from zhanqun.platform.demo.data import DEMO_PASSWORD_FILE, SITES, USERS
+from zhanqun.platform.demo.data import DEMO_PASSWORD_FILE, USERS
 from zhanqun.platform.extensions import db
 from zhanqun.tenants import services as tenants
+from zhanqun.tenants.manifest_plan import Action, apply_plan, make_plan
+from zhanqun.tenants.manifests import (
+    ManifestError,
+    demo_manifest_folder,
+    load_manifests,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -34,34 +39,38 @@ def demo_password() -> str:
 
 
 def load_demo() -> dict:
-    """Create what the demo county lacks; returns counts of what was created."""
+    """Create what the demo county lacks; returns counts of what was created.
+
+    The accounts come from ``data.USERS`` (with the instance's demo password); the sites,
+    their columns and their members from the demo manifests (``tenants/`` in a checkout,
+    else the copy packaged in ``zhanqun/tenants/demo_manifests``).
+    """
     created = {"sites": 0, "users": 0}
-    existing = {t.slug: t for t in tenants.list_tenants()}
-    for spec in SITES:
-        if spec["slug"] not in existing:
-            existing[spec["slug"]] = tenants.create_tenant(spec)
-            created["sites"] += 1
     password = demo_password()
-    for username, display_name, platform_admin, roles in USERS:
-        user = accounts.find_user(username)
-        if user is None:
-            user, _ = accounts.create_user(
+    for username, display_name, platform_admin, _roles in USERS:
+        if accounts.find_user(username) is None:
+            accounts.create_user(
                 {"username": username, "display_name": display_name, "password": password, "is_platform_admin": platform_admin}
             )
             created["users"] += 1
-        for slug, role in roles.items():
-            if accounts.role_on(user, existing[slug].id) is None:
-                accounts.grant(user, existing[slug].id, Role(role), by=None)
-    db.session.flush()
+    plan = make_plan(load_manifests(str(demo_manifest_folder())))
+    created["sites"] = sum(1 for site in plan.sites if site.site.action == Action.CREATE)
+    apply_plan(plan)
+    # Content and catalogue services read the sites from the host map, which sees committed
+    # sites only: the sites and accounts are one step, their content the next.
+    db.session.commit()
+    from zhanqun.platform.catalogue.demo import load_demo_catalogue
     from zhanqun.platform.demo import content
 
-    content.load(existing)
+    sites = {t.slug: t for t in tenants.list_tenants()}
+    content.load(sites)
+    load_demo_catalogue(sites)
     return created
 
 
 @click.command("demo")
 @click.option("--port", envvar="PORT", default=5000, show_default=True, help="Port shown in the printed addresses")
-@command_errors()
+@command_errors(ManifestError)
 def demo(port):
     """Load the demo county (衡山县) and print every site's address and the sign-in."""
     created = load_demo()
