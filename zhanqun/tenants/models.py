@@ -58,6 +58,8 @@ class Tenant(Timestamps, db.Model):
     police_number: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
     theme: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="department")
     default_locale: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="zh_Hans_CN")
+    # Per theme, the values of the settings it declares: {"portal": {"primary_colour": "#b5121b"}}.
+    theme_settings: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict, server_default="{}")
     # Four-eyes review: nobody publishes what they wrote themselves.
     review_requires_other_person: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     # When the site was last exported: an archived site can only be deleted after an export.

@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -54,6 +55,8 @@ class Site:
     theme: str
     default_locale: str
     hostnames: tuple[str, ...]
+    # Read-only {theme: {setting: value}}; not part of the hash (a dict cannot be hashed).
+    theme_settings: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     @property
     def is_portal(self) -> bool:
@@ -159,6 +162,7 @@ class HostMap:
             site_code=t.site_code, org_code=t.org_code, sponsor=t.sponsor, contact=t.contact,
             icp_number=t.icp_number, police_number=t.police_number, theme=t.theme,
             default_locale=t.default_locale, hostnames=site_hostnames(t, self.domain),
+            theme_settings=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (t.theme_settings or {}).items()}),
         )
 
 
@@ -173,6 +177,9 @@ def _bump_on_change(session, flush_context, instances) -> None:
 
 
 def _invalidate_after_commit(session) -> None:
+    # SQLAlchemy also calls after_commit when a savepoint is released; only the real commit counts.
+    if session.in_nested_transaction():
+        return
     if session.info.pop("zhanqun_hostmap_changed", False):
         from flask import current_app
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from zhanqun.platform import audit
+from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.models import Tenant, TenantDomain, TenantKind, TenantStatus
 from zhanqun.tenants.schemas import TenantSchema
@@ -38,6 +39,14 @@ def get_tenant(slug: str) -> Tenant:
 def list_tenants() -> list[Tenant]:
     """Every tenant, the portal first."""
     return list(db.session.scalars(sa.select(Tenant).order_by((Tenant.kind != TenantKind.PORTAL), Tenant.slug)))
+
+
+def validate_tenant(data: dict, *, current: Tenant | None = None) -> dict:
+    """Check site settings as :func:`create_tenant` (or, with ``current``, :func:`update_tenant`)
+    would, without writing anything; returns the loaded data."""
+    loaded = TenantSchema(partial=current is not None).load(data)
+    _check_unique(loaded, current=current)
+    return loaded
 
 
 def create_tenant(data: dict, *, by=None) -> Tenant:
@@ -94,6 +103,35 @@ def change_status(tenant: Tenant, action: str, *, by=None) -> None:
     tenant.status = target
     db.session.flush()
     audit.record(f"tenant.{action}", user=by, tenant_id=tenant.id, slug=tenant.slug)
+
+
+def mark_exported(tenant: Tenant, *, by=None, filename: str = "") -> None:
+    """Record that the site's data was exported (deleting an archived site requires it)."""
+    tenant.last_exported_at = utcnow()
+    db.session.flush()
+    audit.record("tenant.export", user=by, tenant_id=tenant.id, slug=tenant.slug, file=filename)
+
+
+def delete_tenant(tenant: Tenant, typed_slug: str, *, by=None) -> dict[str, int]:
+    """Delete an archived, exported site and all its data, after its slug was typed to confirm.
+
+    The audit log keeps its entries about the site (with no site attached).
+    """
+    if tenant.status != TenantStatus.ARCHIVED:
+        raise TransitionRefused(_("Only an archived site can be deleted. Archive it first."))
+    if tenant.last_exported_at is None:
+        raise TransitionRefused(_("Export the site before deleting it: its data cannot be recovered otherwise."))
+    if typed_slug.strip() != tenant.slug:
+        raise ValidationError({"confirm_slug": [_("Type the site’s slug exactly to confirm.")]})
+    from zhanqun.tenants.tables import discard_files_after_commit, purge_site_rows
+
+    audit.record("tenant.delete", user=by, tenant_id=None, slug=tenant.slug, name=tenant.name,
+                 exported_at=tenant.last_exported_at.isoformat())
+    counts = purge_site_rows(db.session.connection(), tenant.id)
+    discard_files_after_commit(tenant.id)
+    db.session.delete(tenant)
+    db.session.flush()
+    return counts
 
 
 def _status_text(status: TenantStatus) -> str:
