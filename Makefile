@@ -39,6 +39,12 @@ test: install
 lint: install
 	$(BIN)/python -m ruff check zhanqun tests bench
 
+# The quick variants of the benchmarks (the full runs and their options: bench/README.md).
+bench: install
+	$(BIN)/python bench/public.py --quick
+	$(BIN)/python bench/sync.py --quick
+	$(BIN)/python bench/census.py --sites 5 --articles 20 --no-write
+
 clean:
 	rm -rf $(VENV) build *.egg-info
 	find zhanqun -name '*.mo' -delete

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from zhanqun import create_app
 from zhanqun.platform.extensions import db as _db
@@ -48,6 +50,37 @@ def scratch_postgres():
         admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Tests hold an app context open to use the database; without this, requests would share
+    its ``g`` (the signed-in user, the locale, the site) and hide real bugs.
+
+    Requests say ``Accept-Language: en`` unless a test sends its own, so assertions read the
+    English source text; tests of the Chinese default send ``zh-CN`` (see test_i18n.py).
+    """
+
+    accept_language: str | None = "en"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.accept_language:
+            self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", self.accept_language)
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction on both sides of the request: the request must see
+        # what the test wrote, and the test must then read what the request wrote (SQLite in
+        # WAL mode and PostgreSQL both keep a transaction's snapshot otherwise).
+        outer = has_app_context()
+        if outer:
+            _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            _db.session.commit()
+        return response
+
+
 def make_test_app(database_url: str, instance_path: str, **overrides):
     """An app configured for tests on ``database_url``."""
     config = {
@@ -57,10 +90,15 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "ZHANQUN_DOMAIN": "localhost",
         "ZHANQUN_HOSTMAP_REFRESH_SECONDS": 60,
+        # This process's commits refresh versions at once; a periodic re-read would only add
+        # queries to the query-count tests on a slow run.
+        "ZHANQUN_SITE_VERSION_SECONDS": 60,
         "ZHANQUN_REDIS_URL": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -110,6 +148,16 @@ def app(_app):
     with _app.app_context():
         yield _app
     _empty_tables(_app)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Argon2 with its cheapest parameters: tests sign in hundreds of times, they do not attack hashes."""
+    from argon2 import PasswordHasher
+
+    from zhanqun.platform.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
@@ -202,3 +250,7 @@ def count_queries(app):
         yield lambda: len(statements)
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+# Fixtures shared by several test modules live beside them; registered here for every test.
+pytest_plugins = ["tests.console_support", "tests.content_factories"]

@@ -65,35 +65,47 @@ def create_app(config: dict | None = None) -> ZhanqunFlask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from zhanqun.platform import requests
     from zhanqun.platform.database import configure_engine
     from zhanqun.platform.i18n import init_i18n
-    from zhanqun.platform.schemas import translate_marshmallow_messages
     from zhanqun.tenants.resolver import HostMap
 
     configure_engine(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"), render_as_batch=True)
     init_i18n(app, babel)
+    # Host resolution first: the CSRF check (and its error page) must know which host it is on.
+    requests.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    translate_marshmallow_messages()
     app.extensions["zhanqun_hostmap"] = HostMap(
         app.config["ZHANQUN_DOMAIN"], refresh_seconds=app.config["ZHANQUN_HOSTMAP_REFRESH_SECONDS"]
     )
 
 
 def _register_features(app: Flask) -> None:
-    import zhanqun.platform.columns.models  # noqa: F401 - registers the tables
-    from zhanqun.platform import errors, requests, templating
+    import zhanqun.platform.articles.models  # noqa: F401 - registers the tables
+    import zhanqun.platform.columns.models  # noqa: F401
+    import zhanqun.platform.workflow.models  # noqa: F401
+    from zhanqun.platform import errors, templating
     from zhanqun.platform.accounts import init_app as init_accounts
+    from zhanqun.platform.api import init_app as init_api
+    from zhanqun.platform.articles import init_app as init_articles
     from zhanqun.platform.audit import init_app as init_audit
+    from zhanqun.platform.catalogue import init_app as init_catalogue
+    from zhanqun.platform.census import init_app as init_census
+    from zhanqun.platform.columns import init_app as init_columns
     from zhanqun.platform.console import init_app as init_console
     from zhanqun.platform.demo import init_app as init_demo
+    from zhanqun.platform.feeds import init_app as init_feeds
+    from zhanqun.platform.media import init_app as init_media
+    from zhanqun.platform.pagecache import init_app as init_pagecache
     from zhanqun.platform.public import init_app as init_public
-    from zhanqun.tenants import cli as tenants_cli
+    from zhanqun.platform.reports import init_app as init_reports
+    from zhanqun.platform.sync import init_app as init_sync
+    from zhanqun.tenants import init_app as init_tenants
     from zhanqun.themes import init_app as init_themes
 
-    requests.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     init_themes(app)
@@ -101,5 +113,15 @@ def _register_features(app: Flask) -> None:
     init_audit(app)
     init_console(app)
     init_public(app)
+    init_media(app)
+    init_columns(app)
+    init_articles(app)
+    init_feeds(app)
+    init_catalogue(app)
+    init_sync(app)
+    init_api(app)
     init_demo(app)
-    app.cli.add_command(tenants_cli.tenants)
+    init_tenants(app)
+    init_census(app)
+    init_reports(app)
+    init_pagecache(app)  # last: wraps the finished app's WSGI callable

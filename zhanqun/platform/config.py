@@ -35,6 +35,9 @@ def from_environment(instance_path: str) -> dict:
         "ZHANQUN_REDIS_URL": _env("ZHANQUN_REDIS_URL"),
         "ZHANQUN_TRUSTED_PROXIES": int(_env("ZHANQUN_TRUSTED_PROXIES", "0") or 0),
         "ZHANQUN_HOSTMAP_REFRESH_SECONDS": float(_env("ZHANQUN_HOSTMAP_REFRESH_SECONDS", "2")),
+        "ZHANQUN_MAX_UPLOAD_MB": _env("ZHANQUN_MAX_UPLOAD_MB", "20"),
+        "ZHANQUN_PORTAL_DAILY_TARGET": _env("ZHANQUN_PORTAL_DAILY_TARGET", "10"),
+        "ZHANQUN_CENSUS_MAX_PAGES": _env("ZHANQUN_CENSUS_MAX_PAGES", "5000"),
     }
 
 
@@ -63,6 +66,7 @@ def finalise(config: dict, instance_path: str) -> None:
         raise ConfigError(f"ZHANQUN_SECRET_KEY is too short; production needs at least {MIN_SECRET_LENGTH} characters")
 
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    _finalise_uploads(config)
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
@@ -88,3 +92,21 @@ def _development_secret(instance_path: str) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+# How many files one upload form may send at once; the request limit leaves room for them.
+UPLOAD_FILES_PER_REQUEST = 10
+
+
+def _finalise_uploads(config: dict) -> None:
+    """The per-file upload limit (media library) and Flask's request limit derived from it."""
+    raw = config.get("ZHANQUN_MAX_UPLOAD_MB", 20)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        limit = 0
+    if not 1 <= limit <= 2048:
+        raise ConfigError(f"ZHANQUN_MAX_UPLOAD_MB must be a whole number of megabytes between 1 and 2048, not {raw!r}")
+    config["ZHANQUN_MAX_UPLOAD_MB"] = limit
+    if config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
+        config["MAX_CONTENT_LENGTH"] = (limit * UPLOAD_FILES_PER_REQUEST + 1) * 1024 * 1024

@@ -1,10 +1,11 @@
 """Shared marshmallow pieces: translated error messages and the base schema."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
 import re
 
+from flask_babel import gettext
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+
 
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated when shown (see :func:`flatten_errors`).
@@ -40,6 +41,11 @@ def translate_marshmallow_messages() -> None:
         "unknown": N_("Unknown field."),
         "type": N_("Invalid input type."),
     }
+
+
+# Field instances copy their messages when created: translate before any schema module
+# defines its fields, whichever module is imported first.
+translate_marshmallow_messages()
 
 
 class StrictSchema(Schema):
