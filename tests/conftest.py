@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from contextlib import contextmanager
 
@@ -45,6 +46,7 @@ def scratch_postgres():
     try:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
+        _dispose_engines()
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
@@ -98,7 +100,25 @@ def make_test_app(database_url: str, instance_path: str, **overrides):
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    _APPS.append(app)
     return app
+
+
+# Every app a test built, so their connection pools are closed before a scratch database is dropped.
+_APPS: list = []
+
+
+def _dispose_engines() -> None:
+    while _APPS:
+        app = _APPS.pop()
+        with app.app_context():
+            _db.session.remove()
+            for engine in _db.engines.values():
+                engine.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _dispose_engines()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -238,11 +258,17 @@ def console_post(client, path: str, data: dict | None = None, **kwargs):
 
 @contextmanager
 def count_queries(app):
-    """Count the SQL statements run inside the block: ``with count_queries(app) as n: ...; n()``."""
+    """Count the SQL statements this thread runs inside the block: ``with count_queries(app) as n: ...; n()``.
+
+    Only this thread's: a background thread left by another test (sync delivery, a census
+    run) must not change the count.
+    """
     statements: list[str] = []
+    thread = threading.get_ident()
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if threading.get_ident() == thread:
+            statements.append(statement)
 
     engine = _db.engine
     sa.event.listen(engine, "before_cursor_execute", before)

@@ -53,3 +53,13 @@ class Timestamps:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def string_enum(enum_cls) -> sa.Enum:
+    """The column type for a string enum: stored as its values, the same on every backend.
+
+    No native PostgreSQL enum type and no CHECK constraint, so adding a value needs no
+    migration; the schemas at the edge refuse unknown values.
+    """
+    return sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=16,
+                   values_callable=lambda members: [m.value for m in members])

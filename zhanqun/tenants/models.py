@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps, UTCDateTime
+from zhanqun.platform.db import Timestamps, UTCDateTime, string_enum
 from zhanqun.platform.extensions import db
 
 
@@ -26,8 +26,6 @@ class TenantStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Tenant(Timestamps, db.Model):
@@ -48,8 +46,8 @@ class Tenant(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(63), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    kind: Mapped[TenantKind] = mapped_column(_enum(TenantKind), nullable=False, default=TenantKind.DEPARTMENT)
-    status: Mapped[TenantStatus] = mapped_column(_enum(TenantStatus), nullable=False, default=TenantStatus.ACTIVE)
+    kind: Mapped[TenantKind] = mapped_column(string_enum(TenantKind), nullable=False, default=TenantKind.DEPARTMENT)
+    status: Mapped[TenantStatus] = mapped_column(string_enum(TenantStatus), nullable=False, default=TenantStatus.ACTIVE)
     site_code: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="")
     org_code: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="")
     sponsor: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps, UTCDateTime
+from zhanqun.platform.db import Timestamps, UTCDateTime, string_enum
 from zhanqun.platform.extensions import db
 
 
@@ -82,7 +82,7 @@ class Membership(Timestamps, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False)
     tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False)
     role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        string_enum(Role),
         nullable=False,
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps
+from zhanqun.platform.db import Timestamps, string_enum
 from zhanqun.platform.extensions import db
 from zhanqun.platform.workflow.models import Reviewable
 from zhanqun.tenants.scoping import TenantScoped
@@ -16,8 +16,6 @@ from zhanqun.tenants.scoping import TenantScoped
 ITEM_TYPE = "catalogue_entry"  # the workflow's item type for transitions
 
 
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class TermKind(enum.StrEnum):
@@ -56,7 +54,7 @@ class CatalogueTerm(Timestamps, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[TermKind] = mapped_column(_enum(TermKind), nullable=False)
+    kind: Mapped[TermKind] = mapped_column(string_enum(TermKind), nullable=False)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     # Short code usable in index number patterns ({topic_code}, {genre_code}).
     code: Mapped[str] = mapped_column(sa.String(16), nullable=False)
@@ -105,10 +103,10 @@ class CatalogueEntry(TenantScoped, Reviewable, Timestamps, db.Model):
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("catalogue_term.id", ondelete="RESTRICT"), index=True)
     genre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("catalogue_term.id", ondelete="RESTRICT"), index=True)
     issued_on: Mapped[date | None] = mapped_column(sa.Date)
-    validity: Mapped[Validity] = mapped_column(_enum(Validity), nullable=False, default=Validity.VALID)
+    validity: Mapped[Validity] = mapped_column(string_enum(Validity), nullable=False, default=Validity.VALID)
     # What changed the validity (e.g. "已被 X 号文件废止"), shown on the entry itself.
     validity_note: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
-    disclosure_mode: Mapped[DisclosureMode] = mapped_column(_enum(DisclosureMode), nullable=False, default=DisclosureMode.ACTIVE)
+    disclosure_mode: Mapped[DisclosureMode] = mapped_column(string_enum(DisclosureMode), nullable=False, default=DisclosureMode.ACTIVE)
     # Sanitised HTML: only the catalogue services write it, always through the sanitiser.
     body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     shared: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)

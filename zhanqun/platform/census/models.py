@@ -7,13 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import UTCDateTime, utcnow
+from zhanqun.platform.db import UTCDateTime, string_enum, utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
 
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Severity(enum.StrEnum):
@@ -50,7 +48,7 @@ class CensusRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), nullable=False, default=RunStatus.RUNNING)
+    status: Mapped[RunStatus] = mapped_column(string_enum(RunStatus), nullable=False, default=RunStatus.RUNNING)
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     site_slug: Mapped[str] = mapped_column(sa.String(63), nullable=False, default="")  # empty: every site
     external: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
@@ -84,11 +82,11 @@ class Finding(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     fingerprint: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     check: Mapped[str] = mapped_column(sa.String(32), nullable=False)
-    severity: Mapped[Severity] = mapped_column(_enum(Severity), nullable=False)
+    severity: Mapped[Severity] = mapped_column(string_enum(Severity), nullable=False)
     url: Mapped[str] = mapped_column(sa.String(1000), nullable=False, default="")
     # What is wrong, as the check's parameters; ``checks.describe`` words it in the reader's language.
     params: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
-    status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus), nullable=False, default=FindingStatus.OPEN)
+    status: Mapped[FindingStatus] = mapped_column(string_enum(FindingStatus), nullable=False, default=FindingStatus.OPEN)
     waive_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     # 限时整改: the date by which the central office wants it fixed.
     deadline: Mapped[date | None] = mapped_column(sa.Date)

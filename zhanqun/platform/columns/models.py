@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps
+from zhanqun.platform.db import Timestamps, string_enum
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
@@ -38,8 +38,6 @@ DEFAULT_UPDATE_INTERVAL_DAYS = {
 }
 
 
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Column(TenantScoped, Timestamps, db.Model):
@@ -52,7 +50,7 @@ class Column(TenantScoped, Timestamps, db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site_column.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     slug: Mapped[str] = mapped_column(sa.String(63), nullable=False)
-    kind: Mapped[ColumnKind] = mapped_column(_enum(ColumnKind), nullable=False, default=ColumnKind.LIST)
+    kind: Mapped[ColumnKind] = mapped_column(string_enum(ColumnKind), nullable=False, default=ColumnKind.LIST)
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     visible: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
@@ -60,7 +58,7 @@ class Column(TenantScoped, Timestamps, db.Model):
     body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     link_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     page_size: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=20)
-    update_category: Mapped[UpdateCategory] = mapped_column(_enum(UpdateCategory), nullable=False, default=UpdateCategory.NONE)
+    update_category: Mapped[UpdateCategory] = mapped_column(string_enum(UpdateCategory), nullable=False, default=UpdateCategory.NONE)
     # Overrides the category's default interval when set.
     update_interval_days: Mapped[int | None] = mapped_column(sa.Integer)
 

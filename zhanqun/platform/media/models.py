@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhanqun.platform.db import Timestamps
+from zhanqun.platform.db import Timestamps, string_enum
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
@@ -39,7 +39,7 @@ class Media(TenantScoped, Timestamps, db.Model):
     size: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     kind: Mapped[MediaKind] = mapped_column(
-        sa.Enum(MediaKind, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        string_enum(MediaKind),
         nullable=False,
     )
     width: Mapped[int | None] = mapped_column(sa.Integer)

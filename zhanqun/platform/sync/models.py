@@ -8,13 +8,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhanqun.platform.db import UTCDateTime, utcnow
+from zhanqun.platform.db import UTCDateTime, string_enum, utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
 
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Operation(enum.StrEnum):
@@ -49,9 +47,9 @@ class OutboxEvent(TenantScoped, db.Model):
     uid: Mapped[str] = mapped_column(sa.String(36), unique=True, nullable=False, default=lambda: str(uuid.uuid4()))
     entry_uid: Mapped[str] = mapped_column(sa.String(36), nullable=False)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    operation: Mapped[Operation] = mapped_column(_enum(Operation), nullable=False)
+    operation: Mapped[Operation] = mapped_column(string_enum(Operation), nullable=False)
     payload: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
-    state: Mapped[EventState] = mapped_column(_enum(EventState), nullable=False, default=EventState.PENDING)
+    state: Mapped[EventState] = mapped_column(string_enum(EventState), nullable=False, default=EventState.PENDING)
     attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

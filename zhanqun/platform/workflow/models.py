@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from zhanqun.platform.db import UTCDateTime, utcnow
+from zhanqun.platform.db import UTCDateTime, string_enum, utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
@@ -24,7 +24,7 @@ class Status(enum.StrEnum):
 
 def status_type() -> sa.Enum:
     """The column type for :class:`Status` (stored as its string value)."""
-    return sa.Enum(Status, native_enum=False, create_constraint=False, length=16, values_callable=lambda e: [m.value for m in e])
+    return string_enum(Status)
 
 
 class Reviewable:
