@@ -240,7 +240,8 @@ def reconcile(detected: list[checks.Detected], checks_run: set[str], run_id: int
         seen.add(d.fingerprint)
         finding = existing.get(d.fingerprint)
         if finding is None:
-            finding = Finding(fingerprint=d.fingerprint, check=d.check, severity=d.severity, first_seen_at=now)
+            finding = Finding(fingerprint=d.fingerprint, check=d.check, severity=d.severity, first_seen_at=now,
+                              status=FindingStatus.OPEN)
             db.session.add(finding)
             outcome.new += 1
         elif finding.status == FindingStatus.FIXED:
