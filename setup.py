@@ -1,5 +1,26 @@
 """Packaging for zhanqun (站群), a platform for consolidated government websites."""
+import glob
+import os
+
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+
+class BuildWithCatalogues(build_py):
+    """Compile the Babel catalogues (.po → .mo) into the build, so an installed package speaks Chinese."""
+
+    def run(self):
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        super().run()
+        for po_path in glob.glob("zhanqun/translations/*/LC_MESSAGES/*.po"):
+            with open(po_path, "rb") as fh:
+                catalogue = read_po(fh)
+            target = os.path.join(self.build_lib, po_path[:-3] + ".mo")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                write_mo(fh, catalogue)
 
 setup(
     name="zhanqun",
@@ -49,4 +70,5 @@ setup(
         ],
     },
     entry_points={"console_scripts": ["zhanqun = zhanqun.platform.cli:main"]},
+    cmdclass={"build_py": BuildWithCatalogues},
 )
