@@ -1,6 +1,7 @@
 """What the media library accepts and refuses, checked through ``store_upload`` itself."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -69,11 +70,17 @@ def test_allowed_files_are_stored_with_the_type_read_from_their_content(app, db,
 
 
 def test_image_gets_a_metadata_free_thumbnail_and_its_size(db, site):
-    media = services.store_upload(samples.upload(samples.jpeg_with_exif(size=(1200, 900)), "camera.jpg"), alt_text=" 县政府大楼 ")
+    uploaded = samples.jpeg_with_exif(size=(1200, 900))
+    media = services.store_upload(samples.upload(uploaded, "camera.jpg"), alt_text=" 县政府大楼 ")
     db.session.commit()
     assert (media.width, media.height, media.has_thumbnail, media.alt_text) == (1200, 900, True, "县政府大楼")
-    with Image.open(services.media_path(media)) as original:
-        assert original.getexif().get(0x010F) == "SecretCamera"  # the original is kept as uploaded
+    stored = services.media_path(media).read_bytes()
+    # The camera and GPS position are gone; the picture itself is the same, not re-encoded.
+    assert b"SecretCamera" not in stored and b"Exif" not in stored
+    assert media.size == len(stored) < len(uploaded) and media.sha256 in services.media_path(media).name
+    with Image.open(services.media_path(media)) as original, Image.open(io.BytesIO(uploaded)) as before:
+        assert dict(original.getexif()) == {}
+        assert original.tobytes() == before.tobytes()
     with Image.open(services.media_path(media, thumbnail=True)) as thumb:
         assert thumb.format == "JPEG" and max(thumb.size) == 480
         assert dict(thumb.getexif()) == {}
@@ -83,8 +90,11 @@ def test_image_gets_a_metadata_free_thumbnail_and_its_size(db, site):
 def test_rotated_photo_is_measured_and_thumbnailed_as_shown(db, site):
     exif = Image.Exif()
     exif[0x0112] = 6  # taken with the phone held upright: shown turned a quarter
+    exif[0x010F] = "SecretCamera"
     media = services.store_upload(samples.upload(samples.image("JPEG", size=(1200, 900), exif=exif), "upright.jpg"))
     assert (media.width, media.height) == (900, 1200)
+    with Image.open(services.media_path(media)) as original:
+        assert dict(original.getexif()) == {0x0112: 6}  # the orientation stays, the camera goes
     with Image.open(services.media_path(media, thumbnail=True)) as thumb:
         assert thumb.size == (360, 480)
 

@@ -22,6 +22,7 @@ from marshmallow import ValidationError
 from zhanqun.platform import audit
 from zhanqun.platform.extensions import db
 from zhanqun.platform.media import filetypes, storage
+from zhanqun.platform.media.metadata import strip_jpeg_metadata
 from zhanqun.platform.media.models import Media, MediaKind
 from zhanqun.tenants.scoping import TenantScopeError, current_tenant_id
 
@@ -89,6 +90,8 @@ def store_upload(file_storage, *, by=None, alt_text: str = "", kinds: Collection
         raise _refuse(too_large_message()) from None
     try:
         file_type, width, height = _check_content(tmp_path, size, extension, kinds)
+        if file_type.key == "jpeg" and (cleaned := strip_jpeg_metadata(tmp_path)):
+            sha256, size = cleaned
         existing = db.session.scalar(sa.select(Media).where(Media.sha256 == sha256))
         if existing is not None:
             if alt_text and existing.is_image and not existing.alt_text:
