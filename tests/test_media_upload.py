@@ -278,3 +278,22 @@ def test_delete_removes_the_file_after_commit_and_refuses_while_used(app, db, si
                                         (5 * 1024 * 1024, "5 MB"), (3 * 1024 ** 3 + 1, "3 GB")])
 def test_human_size(site, size, text):
     assert services.human_size(size) == text
+
+
+def test_the_same_file_uploaded_twice_at_once_is_one_record(db, site, monkeypatch):
+    first = services.store_upload(samples.upload(samples.image("PNG"), "a.png"))
+    db.session.commit()
+    real_scalar = db.session.scalar
+    calls = []
+
+    def scalar_missing_the_first_lookup(*args, **kwargs):
+        # As if the other upload committed between this one's lookup and its insert.
+        calls.append(args)
+        return None if len(calls) == 1 else real_scalar(*args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar_missing_the_first_lookup)
+    second = services.store_upload(samples.upload(samples.image("PNG"), "b.png"))
+    monkeypatch.undo()
+    db.session.commit()
+    assert second.id == first.id
+    assert db.session.scalar(sa.select(sa.func.count(Media.id))) == 1

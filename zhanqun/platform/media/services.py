@@ -108,8 +108,12 @@ def store_upload(file_storage, *, by=None, alt_text: str = "", kinds: Collection
         uploaded_by_id=by.id if by is not None else None,
         alt_text=alt_text if file_type.kind == MediaKind.IMAGE else "",
     )
-    db.session.add(media)
-    db.session.flush()
+    try:
+        # Two uploads of the same bytes at once: the second finds the first's row instead of failing.
+        with db.session.begin_nested():
+            db.session.add(media)
+    except sa.exc.IntegrityError:
+        return db.session.scalar(sa.select(Media).where(Media.sha256 == sha256))
     audit.record("media.upload", user=by, tenant_id=tenant_id, media_id=media.id, name=original_name, size=size)
     return media
 
