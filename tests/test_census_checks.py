@@ -90,6 +90,17 @@ def test_broken_internal_link_and_missing_files(db, runner, clean_site):
     assert all(f.severity == Severity.ORDINARY for f in found["broken_link"] + found["missing_file"])
 
 
+def test_pages_only_the_sitemap_names_are_checked_too(db, runner, clean_site):
+    with tenant_context(clean_site.id):
+        hidden = add_column("archive", "旧栏目", update="none", position=9)
+        hidden.visible = False  # in no menu: only the sitemap leads to its articles
+        article_id = add_article(hidden, "旧文章", body='<p><a href="/a/88888.html">已删除的文章</a></p>').id
+        db.session.commit()
+    run_census(runner, "--site", "clean")
+    broken = by_check(findings(db, clean_site))["broken_link"]
+    assert [(f.url, f.params["target"]) for f in broken] == [(f"/a/{article_id}.html", "/a/88888.html")]
+
+
 def test_image_without_alt(db, runner, clean_site):
     with tenant_context(clean_site.id):
         news = db.session.scalar(sa.select(Column).where(Column.slug == "news"))

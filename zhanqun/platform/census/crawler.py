@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
+from xml.etree import ElementTree
 
 from flask import Flask
 
@@ -115,8 +116,9 @@ class _Crawl:
         self.pending: dict[str, list[str]] = {}
 
     def run(self) -> CrawlResult:
-        queue: deque[str] = deque(["/"])
-        seen = {"/"}
+        # The sitemap names pages no menu links to (articles of hidden columns, old pages).
+        queue: deque[str] = deque(["/", *self._sitemap_paths()])
+        seen = set(queue)
         while queue:
             path = queue.popleft()
             if len(self.result.pages) >= self.max_pages:
@@ -157,6 +159,32 @@ class _Crawl:
                     self._check(target[0], target[1], path, is_resource=True)
         self._resolve_pending()
         return self.result
+
+    def _sitemap_paths(self) -> list[str]:
+        """The site's own paths listed in its sitemap (following one level of sitemap index)."""
+        paths: list[str] = []
+        documents, read = deque(["/sitemap.xml"]), 0
+        while documents and read < 100 and len(paths) < self.max_pages:
+            response = self._request("GET", self.host, documents.popleft())
+            read += 1
+            body = response.get_data()
+            response.close()
+            if response.status_code != 200:
+                continue
+            try:
+                root = ElementTree.fromstring(body)
+            except ElementTree.ParseError:
+                continue
+            is_index = root.tag.endswith("sitemapindex")
+            for loc in root.iter():
+                if not loc.tag.endswith("loc") or not loc.text:
+                    continue
+                url = urlsplit(loc.text.strip())
+                if url.hostname not in self.own_hosts:
+                    continue
+                path = url.path + (f"?{url.query}" if url.query else "")
+                (documents if is_index else paths).append(path)
+        return [p for p in paths if p != "/"]
 
     def _request(self, method: str, host: str, path: str):
         with self.app.app_context():
