@@ -5,10 +5,12 @@ e.g. ``000014349/2017-00110``. A site may use its own pattern (local schemes dif
 these fields: ``{org_code}``, ``{site_code}``, ``{topic_code}``, ``{genre_code}``,
 ``{year}`` and ``{seq}`` (the sequence per site and year; ``{seq:05d}`` pads it).
 
-Concurrency: the next sequence is the site's highest for that year plus one. Two saves at
-the same moment may pick the same one; the unique constraints on (site, year, sequence)
-and (site, index number) let only one of them in, and the other retries with a fresh
-number inside a savepoint. Tested with parallel workers on PostgreSQL.
+Concurrency: the sequence of a site and year is a row in ``platform_counter``, incremented
+in the saving transaction. The increment locks the row until that transaction ends, so
+concurrent saves wait for each other instead of picking the same number. The unique
+constraints on (site, year, sequence) and (site, index number) stay as the last word: a
+number taken some other way (an imported site) is skipped by retrying in a savepoint.
+Tested with parallel workers on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from zhanqun.platform.catalogue.models import CatalogueEntry, CatalogueSettings
+from zhanqun.platform.counters import Counter
 from zhanqun.platform.extensions import db
+from zhanqun.tenants.scoping import current_tenant_id
 
 DEFAULT_PATTERN = "{org_code}/{year}-{seq:05d}"
 FIELDS = {"org_code", "site_code", "topic_code", "genre_code", "year", "seq"}
@@ -61,9 +65,29 @@ def format_number(pattern: str, *, site, entry: CatalogueEntry, year: int, seq: 
     )
 
 
+def _highest_seq(year: int) -> int:
+    return db.session.scalar(sa.select(sa.func.max(CatalogueEntry.index_seq)).where(CatalogueEntry.index_year == year)) or 0
+
+
 def _next_seq(year: int) -> int:
-    highest = db.session.scalar(sa.select(sa.func.max(CatalogueEntry.index_seq)).where(CatalogueEntry.index_year == year))
-    return (highest or 0) + 1
+    """Take the next sequence number of the current site and ``year``, locking its counter row."""
+    counter = Counter.__table__
+    name = f"catalogue-index:{current_tenant_id()}:{year}"
+    for _attempt in range(MAX_ATTEMPTS):
+        taken = db.session.execute(
+            sa.update(counter).where(counter.c.name == name).values(value=counter.c.value + 1).returning(counter.c.value)
+        ).scalar()
+        if taken is not None:
+            return taken
+        try:
+            # The first number of a year continues from the entries already there.
+            with db.session.begin_nested():
+                first = _highest_seq(year) + 1
+                db.session.execute(sa.insert(counter).values(name=name, value=first))
+            return first
+        except sa.exc.IntegrityError:
+            continue  # another save created the row first: increment it
+    raise IndexNumberError(f"no sequence row for {name} after {MAX_ATTEMPTS} attempts")
 
 
 def insert_numbered(entry: CatalogueEntry, *, site, year: int) -> None:
