@@ -97,7 +97,10 @@ def run_python(port: int, requests: list[tuple[str, str, str]], seconds: float, 
         t.join()
     elapsed = time.monotonic() - started
     latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+
+    def pick(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+
     return {"rps": len(latencies) / elapsed, "p50_ms": pick(0.50), "p99_ms": pick(0.99), "requests": len(latencies),
             "errors": errors[0], "elapsed": elapsed}
 

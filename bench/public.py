@@ -34,8 +34,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
-from load import load_generator
-from seed import seed
+from load import load_generator  # noqa: E402 - after the path set-up above
+from seed import seed  # noqa: E402
 
 DOC = os.path.join(ROOT, "docs", "performance.d", "public.md")
 START, END = "<!-- bench/public.py: start -->", "<!-- bench/public.py: end -->"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.console_support import fresh  # noqa: F401 - fixtures
+from tests.console_support import fresh
 from zhanqun.platform.accounts import services
 from zhanqun.platform.accounts.models import Role
 from zhanqun.platform.accounts.passwords import verify_password

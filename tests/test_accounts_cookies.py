@@ -1,5 +1,5 @@
 """The session cookie: console only, host-only, HttpOnly, SameSite=Lax, Secure in production."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import pytest

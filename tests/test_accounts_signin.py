@@ -1,5 +1,5 @@
 """Signing in and out, the throttle, changing one's password, safe ``next`` redirects."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import pytest

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from tests.catalogue_support import copies, county, make_entry, term
 from openapi_spec_validator import validate
 
+from tests.catalogue_support import copies, county, make_entry, term
 from zhanqun.platform.api import tokens
 from zhanqun.platform.catalogue.models import CatalogueEntry, TermKind
 from zhanqun.platform.extensions import db

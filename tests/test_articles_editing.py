@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.conftest import console_post
-
 from tests.content_factories import client_for, get, load, new_article_id, newsroom  # noqa: F401 - fixtures
 from zhanqun.platform.accounts.models import User
 from zhanqun.platform.articles import services

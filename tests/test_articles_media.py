@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from tests.conftest import console_post
-
 from tests.content_factories import client_for, get, load, new_article_id, newsroom  # noqa: F401 - fixtures
 from tests.media_samples import image, pdf, upload
 from zhanqun.platform.articles.models import Article

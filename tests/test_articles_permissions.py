@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CONSOLE, console_post
-
 from tests.content_factories import add_articles, client_for, get, load, newsroom  # noqa: F401 - fixtures
 from zhanqun.platform.articles.models import Article
 from zhanqun.platform.workflow.models import Status

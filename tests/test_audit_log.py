@@ -1,5 +1,5 @@
 """The audit log: every privileged action lands with who, site, action, when and address."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from tests.catalogue_support import copies, county, make_entry, term
 from tests.conftest import CONSOLE, console_post, signin
-
 from zhanqun.platform.catalogue.models import (
     CatalogueEntry,
     CatalogueSettings,

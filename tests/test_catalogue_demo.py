@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from tests.catalogue_support import copies
-
 from zhanqun.platform.catalogue.demo import ENTRIES, load_demo_catalogue
 from zhanqun.platform.extensions import db
 

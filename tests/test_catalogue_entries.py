@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from tests.catalogue_support import act, county, edit, entry_data, make_entry
 from marshmallow import ValidationError
 
+from tests.catalogue_support import act, county, edit, entry_data, make_entry
 from zhanqun.platform.accounts.models import Role
 from zhanqun.platform.catalogue import index_numbers, services
 from zhanqun.platform.catalogue.models import CatalogueEntry, CatalogueSettings

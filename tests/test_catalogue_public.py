@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from tests.catalogue_support import act, county, make_entry, term
 from tests.conftest import count_queries
-
 from zhanqun.platform.catalogue.models import TermKind
 from zhanqun.platform.extensions import db
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.conftest import console_post, count_queries
-
 from tests.content_factories import (  # noqa: F401 - fixtures
     add_articles,
     add_column,

@@ -1,5 +1,5 @@
 """A site's members page: site admins and platform admins add, create, change and remove members."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import re

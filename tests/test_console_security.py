@@ -1,5 +1,5 @@
 """Attacks on the console: forged forms (CSRF) and reaching into another site."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.conftest import CONSOLE, csrf_token, signin
-from tests.console_support import fresh, get, text  # noqa: F401 - fixtures
+from tests.console_support import fresh, get, text
 from zhanqun.platform.accounts.models import Membership, User
 from zhanqun.platform.audit.models import AuditEvent
 from zhanqun.platform.extensions import db

@@ -1,5 +1,5 @@
 """The console shell: dashboard, site switcher, site overview, languages."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,5 @@
 """Users admin for platform admins: search, create, edit, reset passwords, deactivate, roles."""
-# ruff: noqa: F811 - pytest fixtures imported from tests.console_support are redefined as parameters
+
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import console_post, count_queries, signin
-from tests.console_support import fresh, get, new_client, text  # noqa: F401 - fixtures
+from tests.console_support import fresh, get, new_client, text
 from zhanqun.platform.accounts import services
 from zhanqun.platform.accounts.models import Membership, Role, User
 from zhanqun.platform.accounts.passwords import verify_password

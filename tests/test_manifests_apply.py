@@ -111,7 +111,7 @@ def test_validation_errors_name_file_and_line_and_change_nothing(db, runner, tmp
     result = runner.invoke(args=["tenants", "apply", str(tmp_path), "--yes"])
     assert result.exit_code == 1
     lines = bad.splitlines()
-    site_code_line = next(i for i, l in enumerate(lines, 1) if l.startswith("site_code"))
+    site_code_line = next(i for i, line in enumerate(lines, 1) if line.startswith("site_code"))
     assert f"b-bad.toml:{site_code_line}: site.site_code" in result.output
     result_columns = runner.invoke(args=["tenants", "apply", str(tmp_path / "b-bad.toml")])
     assert result_columns.exit_code == 1
@@ -123,7 +123,7 @@ def test_column_errors_are_located(db, runner, tmp_path):
     path = _write(tmp_path, "jyj.toml", bad)
     result = runner.invoke(args=["tenants", "apply", str(path)])
     assert result.exit_code == 1
-    kind_line = next(i for i, l in enumerate(bad.splitlines(), 1) if "gallery" in l)
+    kind_line = next(i for i, line in enumerate(bad.splitlines(), 1) if "gallery" in line)
     assert f"jyj.toml:{kind_line}: columns.0.children.0.kind" in result.output
 
 
@@ -175,7 +175,7 @@ def test_unknown_keys_and_bad_members_are_located(db, runner, tmp_path):
     result = runner.invoke(args=["tenants", "apply", str(path)])
     assert result.exit_code == 1
     lines = bad.splitlines()
-    typo = next(i for i, l in enumerate(lines, 1) if l.startswith("sponser"))
-    member = next(i for i, l in enumerate(lines, 1) if l.startswith("jyj-admin"))
+    typo = next(i for i, line in enumerate(lines, 1) if line.startswith("sponser"))
+    member = next(i for i, line in enumerate(lines, 1) if line.startswith("jyj-admin"))
     assert f"jyj.toml:{typo}: site.sponser" in result.output
     assert f"jyj.toml:{member}: members.jyj-admin" in result.output

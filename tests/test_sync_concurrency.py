@@ -5,8 +5,8 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from tests.catalogue_support import county, entry_data, make_entry
 
+from tests.catalogue_support import county, entry_data, make_entry
 from zhanqun.platform.catalogue import services
 from zhanqun.platform.catalogue.models import CatalogueEntry
 from zhanqun.platform.extensions import db
@@ -36,7 +36,7 @@ def in_threads(app, count: int, work) -> list:
             try:
                 barrier.wait()
                 results[i] = work(i)
-            except BaseException as exc:  # noqa: BLE001 - reported to the test below
+            except BaseException as exc:
                 errors.append(exc)
             finally:
                 db.session.remove()

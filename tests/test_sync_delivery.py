@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.catalogue_support import act, copies, county, edit, make_entry
 
+from tests.catalogue_support import act, copies, county, edit, make_entry
 from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.platform.sync import delivery, receive

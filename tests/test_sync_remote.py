@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import sqlalchemy as sa
+
 from tests.catalogue_support import county, make_entry
 from tests.conftest import make_test_app
-
 from zhanqun.platform.audit.models import AuditEvent
 from zhanqun.platform.extensions import db
 from zhanqun.platform.sync import delivery, signing

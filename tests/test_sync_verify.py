@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from tests.catalogue_support import copies, county, edit, make_entry
 
+from tests.catalogue_support import copies, county, edit, make_entry
 from zhanqun.platform.catalogue.models import CatalogueEntry
 from zhanqun.platform.extensions import db
 from zhanqun.platform.sync.models import PortalCopy

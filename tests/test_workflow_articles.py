@@ -6,7 +6,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import console_post
-
 from tests.content_factories import (  # noqa: F401 - fixtures
     add_articles,
     client_for,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import describe_violations, run_axe
-
 from zhanqun.platform.accounts import services
 from zhanqun.platform.accounts.models import Role
 from zhanqun.platform.extensions import db

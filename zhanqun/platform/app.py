@@ -84,8 +84,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    import zhanqun.platform.articles.models  # noqa: F401 - registers the tables
-    import zhanqun.platform.columns.models  # noqa: F401
+    import zhanqun.platform.articles.models
+    import zhanqun.platform.columns.models
     import zhanqun.platform.workflow.models  # noqa: F401
     from zhanqun.platform import errors, templating
     from zhanqun.platform.accounts import init_app as init_accounts

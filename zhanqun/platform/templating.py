@@ -1,10 +1,10 @@
 """Template globals shared by the console and every theme."""
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from zhanqun.platform.accounts.models import Role
-from zhanqun.tenants.labels import console_url, kind_label, site_url, status_label
 from zhanqun.platform.workflow.services import status_label as review_status_label
-from flask_babel import lazy_gettext as _l
+from zhanqun.tenants.labels import console_url, kind_label, site_url, status_label
 
 ROLE_LABELS = {Role.EDITOR: _l("Editor"), Role.REVIEWER: _l("Reviewer"), Role.SITE_ADMIN: _l("Site administrator")}
 

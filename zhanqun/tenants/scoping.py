@@ -20,9 +20,9 @@ Known edges and how they are closed:
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -41,7 +41,7 @@ class TenantScoped:
     """Mixin for every model whose rows belong to exactly one tenant."""
 
     @declared_attr
-    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy's declared_attr signature
+    def tenant_id(cls) -> Mapped[int]:
         return mapped_column(sa.ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False)
 
 

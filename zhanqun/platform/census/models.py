@@ -12,8 +12,6 @@ from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
 
-
-
 class Severity(enum.StrEnum):
     """单项否决 (single veto: the site fails the national check) or an ordinary deduction."""
 

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 
-
 def init_app(app: Flask) -> None:
     """Register the console's pages."""
     from zhanqun.platform.console import members, users, views

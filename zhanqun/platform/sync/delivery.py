@@ -90,7 +90,7 @@ def _deliver_one(target, event: OutboxEvent, attempts: int, summary: Summary) ->
         with db.session.begin_nested():
             result = target.deliver(event)
             _update(event.id, state=EventState.DELIVERED, delivered_at=utcnow(), last_error="")
-    except Exception as exc:  # noqa: BLE001 - any failure of a target is retried later
+    except Exception as exc:
         parked = _record_failure(event.id, attempts, exc)
         summary.failed += 1
         summary.parked += parked

@@ -13,8 +13,6 @@ from zhanqun.platform.extensions import db
 from zhanqun.tenants.scoping import TenantScoped
 
 
-
-
 class Operation(enum.StrEnum):
     """What the portal is asked to do with its copy."""
 

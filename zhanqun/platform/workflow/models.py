@@ -40,11 +40,11 @@ class Reviewable:
     lock_version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
     @declared_attr
-    def created_by_id(cls) -> Mapped[int | None]:  # noqa: N805 - SQLAlchemy's declared_attr signature
+    def created_by_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     @declared_attr.directive
-    def __mapper_args__(cls):  # noqa: N805
+    def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.lock_version}
 
     def is_visible(self, now: datetime | None = None) -> bool:
