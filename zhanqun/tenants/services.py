@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from zhanqun.platform import audit
 from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
+from zhanqun.tenants.labels import status_label
 from zhanqun.tenants.models import Tenant, TenantDomain, TenantKind, TenantStatus
 from zhanqun.tenants.schemas import TenantSchema
 
@@ -96,7 +97,7 @@ def change_status(tenant: Tenant, action: str, *, by=None) -> None:
     allowed, target = _TRANSITIONS[action]
     if tenant.status not in allowed:
         raise TransitionRefused(
-            _("%(site)s is %(status)s; it cannot be changed that way.", site=tenant.name, status=_status_text(tenant.status))
+            _("%(site)s is %(status)s; it cannot be changed that way.", site=tenant.name, status=status_label(tenant.status))
         )
     if tenant.kind == TenantKind.PORTAL and action in ("archive",):
         raise TransitionRefused(_("The portal cannot be archived; suspend it for maintenance instead."))
@@ -132,12 +133,6 @@ def delete_tenant(tenant: Tenant, typed_slug: str, *, by=None) -> dict[str, int]
     db.session.delete(tenant)
     db.session.flush()
     return counts
-
-
-def _status_text(status: TenantStatus) -> str:
-    from zhanqun.tenants.labels import status_label
-
-    return status_label(status)
 
 
 def _check_unique(data: dict, current: Tenant | None) -> None:

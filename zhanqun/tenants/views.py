@@ -32,6 +32,7 @@ from zhanqun.platform.extensions import db
 from zhanqun.platform.schemas import flatten_errors
 from zhanqun.tenants import provisioning, services
 from zhanqun.tenants.archive import export_site
+from zhanqun.tenants.labels import status_label
 from zhanqun.tenants.models import Tenant, TenantKind, TenantStatus
 
 bp = Blueprint("tenants", __name__, subdomain="console", template_folder="templates")
@@ -156,14 +157,8 @@ def change_status(slug, action):
         flash(str(exc), "error")
         return redirect(url_for("tenants.index")), 303
     db.session.commit()
-    flash(_("%(site)s is now %(status)s.", site=tenant.name, status=_status(tenant.status)), "success")
+    flash(_("%(site)s is now %(status)s.", site=tenant.name, status=status_label(tenant.status)), "success")
     return redirect(url_for("tenants.index")), 303
-
-
-def _status(status) -> str:
-    from zhanqun.tenants.labels import status_label
-
-    return status_label(status)
 
 
 @bp.route("/tenants/<slug>/export", methods=["POST"])

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import g, request
 
 from zhanqun.platform.columns.models import Column, ColumnKind
+from zhanqun.platform.columns.services import public_path
 from zhanqun.platform.extensions import db
 
 
@@ -18,11 +19,6 @@ class NavItem:
     url: str
     current: bool
     external: bool = False
-
-
-def column_path(slug: str) -> str:
-    """The public path of a top-level column."""
-    return f"/c/{slug}/"
 
 
 def site_navigation() -> list[NavItem]:
@@ -41,7 +37,7 @@ def site_navigation() -> list[NavItem]:
         if link:
             items.append(NavItem(column.name, link, current=False, external=True))
         else:
-            path = column_path(column.slug)
+            path = public_path(column.slug)
             items.append(NavItem(column.name, page_url(path), current=request.path.startswith(path)))
     g._zhanqun_navigation = items
     return items

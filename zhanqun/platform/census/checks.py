@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from zhanqun.platform.census.crawler import BROKEN, CrawlResult
 from zhanqun.platform.census.models import Severity
 from zhanqun.platform.columns.models import ColumnKind
+from zhanqun.platform.columns.services import public_path
 
 HOME_STALE_DAYS = 14
 MANY_STALE = 5
@@ -105,7 +106,7 @@ def column_findings(columns: list[ColumnStats], now: datetime) -> list[Detected]
     found: list[Detected] = []
     stale = empty_expected = empty = 0
     for c in columns:
-        url = f"/c/{c.path}/"
+        url = public_path(c.path)
         if c.kind == ColumnKind.PAGE:
             is_empty = not c.has_text
         elif c.kind in (ColumnKind.LIST, ColumnKind.TOPIC):

@@ -68,14 +68,9 @@ def column_by_path(path: str) -> Column | None:
     return column
 
 
-def column_path(column: Column) -> str:
-    """The slug path of ``column`` (walks up its parents)."""
-    slugs = []
-    node: Column | None = column
-    while node is not None:
-        slugs.append(node.slug)
-        node = node.parent
-    return "/".join(reversed(slugs))
+def public_path(slug_path: str) -> str:
+    """A column's public address from its slug path: ``news/notices`` → ``/c/news/notices/``."""
+    return f"/c/{slug_path}/"
 
 
 class ColumnError(Exception):

@@ -40,7 +40,7 @@ def column_feed(column_path: str):
     column_ids = [n.column.id for n in node.walk()]
     articles = content.latest(FEED_SIZE, column_ids=column_ids, with_body=True)
     return _feed_response(
-        title=f"{node.column.name} · {g.site.name}", feed_path=f"/c/{node.path}/feed.xml",
+        title=f"{node.column.name} · {g.site.name}", feed_path=content.column_path(node) + "feed.xml",
         page_path=content.column_path(node), articles=articles, subtitle=node.column.description,
     )
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import load_only, selectinload
 from zhanqun.platform.articles.models import Article, ArticleAttachment
 from zhanqun.platform.articles.queries import visible_articles
 from zhanqun.platform.columns.models import Column, ColumnKind
-from zhanqun.platform.columns.services import ColumnNode, column_tree
+from zhanqun.platform.columns.services import ColumnNode, column_tree, public_path
 from zhanqun.platform.extensions import db
 
 # Columns whose articles the public lists (catalogue columns list catalogue entries instead).
@@ -80,7 +80,7 @@ def article_url(article_or_id: Article | int) -> str:
 
 def column_path(node: ColumnNode) -> str:
     """The plain path of a column, ``/c/<slug path>/`` (feeds, sitemaps, the theme's blocks)."""
-    return f"/c/{node.path}/"
+    return public_path(node.path)
 
 
 def article_path(article_id: int) -> str:
