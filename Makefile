@@ -26,7 +26,7 @@ catalogues: $(VENV)/.installed
 # translate the new entries in zhanqun/translations/zh_Hans_CN/LC_MESSAGES/messages.po.
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o zhanqun/translations/messages.pot zhanqun
-	$(BIN)/pybabel update -i zhanqun/translations/messages.pot -d zhanqun/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i zhanqun/translations/messages.pot -d zhanqun/translations --no-fuzzy-matching --ignore-obsolete
 
 demo: install
 	$(BIN)/zhanqun db upgrade

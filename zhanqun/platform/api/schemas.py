@@ -5,13 +5,11 @@ document is generated from these same classes.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from zhanqun.platform.articles.schemas import ArticleTextSchema
 from zhanqun.platform.catalogue.schemas import EntryInputSchema
-from zhanqun.platform.schemas import StrictSchema, TrimmedString
-
-_LENGTH = _l("This is too long.")
+from zhanqun.platform.schemas import StrictSchema
 
 
 class TermOut(Schema):
@@ -47,16 +45,10 @@ class ArticleOut(Schema):
     url = fields.String()
 
 
-class ArticleIn(StrictSchema):
+class ArticleIn(StrictSchema, ArticleTextSchema):
     """A new article draft, or (``partial``) the fields to change."""
 
     column_id = fields.Integer(required=True)
-    title = TrimmedString(required=True, validate=validate.Length(max=300, error=_LENGTH))
-    subtitle = TrimmedString(load_default="", validate=validate.Length(max=300, error=_LENGTH))
-    summary = TrimmedString(load_default="", validate=validate.Length(max=1000, error=_LENGTH))
-    body = fields.String(load_default="", validate=validate.Length(max=2_000_000, error=_LENGTH))
-    source = TrimmedString(load_default="", validate=validate.Length(max=200, error=_LENGTH))
-    author = TrimmedString(load_default="", validate=validate.Length(max=100, error=_LENGTH))
 
 
 class EntryOut(Schema):

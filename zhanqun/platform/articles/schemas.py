@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from zhanqun.platform.columns.schemas import OptionalInteger
 from zhanqun.platform.schemas import FormSchema, TrimmedString
@@ -49,8 +49,8 @@ def utc_to_local_input(value: datetime | None) -> str:
     return value.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M")
 
 
-class ArticleSchema(FormSchema):
-    """The new/edit article form (attachments come as repeated ``attachment_ids`` fields)."""
+class ArticleTextSchema(Schema):
+    """An article's text fields and their limits: shared by the console form and the API."""
 
     title = TrimmedString(required=True, validate=validate.Length(max=300, error=_LENGTH))
     subtitle = TrimmedString(load_default="", validate=validate.Length(max=300, error=_LENGTH))
@@ -58,6 +58,11 @@ class ArticleSchema(FormSchema):
     body = fields.String(load_default="", validate=validate.Length(max=2_000_000, error=_l("The text is too long.")))
     source = TrimmedString(load_default="", validate=validate.Length(max=200, error=_LENGTH))
     author = TrimmedString(load_default="", validate=validate.Length(max=100, error=_LENGTH))
+
+
+class ArticleSchema(FormSchema, ArticleTextSchema):
+    """The new/edit article form (attachments come as repeated ``attachment_ids`` fields)."""
+
     published_at = LocalDateTime(load_default=None, allow_none=True)
     column_id = fields.Integer(required=True, error_messages={"invalid": _l("Choose a column."),
                                                               "required": _l("Choose a column.")})
