@@ -53,17 +53,30 @@ def test_navigation_shows_visible_top_level_columns_in_order(client, portal):
     assert 'href="/c/news/" aria-current="page"' in nav
 
 
-def test_navigation_is_one_query_per_request(app, portal):
+def test_navigation_reads_the_column_tree_kept_for_the_site(app, client, portal, db):
+    from zhanqun.platform.columns.models import Column
+    from zhanqun.tenants.scoping import tenant_context
     from zhanqun.themes.navigation import site_navigation
 
-    add_column(portal, "news", name="新闻动态")
-    with app.test_request_context("/", headers={"Host": "localhost"}):
-        app.preprocess_request()
-        with count_queries(app) as queries:
-            assert [item.name for item in site_navigation()] == ["新闻动态"]
-            site_navigation()
-        assert queries() == 1
-        assert g.site.slug == "hengshan"
+    news = add_column(portal, "news", name="新闻动态")
+    page(client)  # the first page after a change reads the tree once and keeps it
+    versions = app.extensions["zhanqun_site_versions"]
+    # The once-a-second re-read of every site's version is not a query of the page.
+    interval, versions.refresh_seconds = versions.refresh_seconds, 3600
+    try:
+        with app.test_request_context("/", headers={"Host": "localhost"}):
+            app.preprocess_request()
+            with count_queries(app) as queries:
+                assert [item.name for item in site_navigation()] == ["新闻动态"]
+            assert queries() == 0
+            assert g.site.slug == "hengshan"
+        with tenant_context(portal.id):
+            db.session.get(Column, news.id).name = "要闻动态"
+            db.session.commit()
+        # A change to the site moves its version: the next page shows it.
+        assert ">要闻动态</a>" in page(client)
+    finally:
+        versions.refresh_seconds = interval
 
 
 def test_home_renders_blocks_and_an_empty_state(client, portal):

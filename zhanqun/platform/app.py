@@ -5,6 +5,7 @@ import logging
 import os
 
 from flask import Flask
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from zhanqun.platform import config as config_module
@@ -77,7 +78,10 @@ def _init_extensions(app: Flask) -> None:
     # Host resolution first: the CSRF check (and its error page) must know which host it is on.
     requests.init_app(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user for every template; public pages
+    # never show one, so templates get the lazy ``current_user`` proxy instead.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     app.extensions["zhanqun_hostmap"] = HostMap(
         app.config["ZHANQUN_DOMAIN"], refresh_seconds=app.config["ZHANQUN_HOSTMAP_REFRESH_SECONDS"]
     )

@@ -6,8 +6,13 @@ user's setting in the console), then Accept-Language, then the site's default.
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LOCALES = ("zh_Hans_CN", "en")
 LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
@@ -18,10 +23,70 @@ def init_i18n(app: Flask, babel) -> None:
     """Bind Flask-Babel with our catalogues and selector."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
+    _install_template_gettext(app)
+    app.jinja_env.filters["local_date"] = local_day
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": select_locale()}
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_locale": select_locale(), CATALOGUE_VAR: get_translations()}
+
+
+# The template variable holding the page's catalogue, looked up once per rendering.
+CATALOGUE_VAR = "_zhanqun_catalogue"
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext``, with
+    Jinja's "newstyle" rules (always %-formatted; variables escaped), reading the catalogue
+    the page was rendered with.
+
+    Flask-Babel's callables find the catalogue again for every string, and Jinja wraps them
+    in two more calls: about 30 µs a string, so a page of twenty strings spent more on them
+    than on its queries. Templates imported without context fall back to that lookup.
+    """
+
+    def translated(context, message: str, variables: dict) -> str:
+        if context.eval_ctx.autoescape:
+            message = Markup(message)
+        # No variables and no "%%": formatting would return the message unchanged.
+        return message % variables if variables or "%" in message else message
+
+    def catalogue(context):
+        return context.get(CATALOGUE_VAR) or get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        return translated(context, catalogue(context).ugettext(string), variables)
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return translated(context, catalogue(context).ungettext(singular, plural, num), variables)
+
+    @pass_context
+    def pgettext(context, message_context, string, **variables):
+        return translated(context, catalogue(context).upgettext(message_context, string), variables)
+
+    @pass_context
+    def npgettext(context, message_context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return translated(context, catalogue(context).unpgettext(message_context, singular, plural, num), variables)
+
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
+
+
+def local_zone() -> ZoneInfo:
+    """The platform's time zone (``BABEL_DEFAULT_TIMEZONE``, Asia/Shanghai by default)."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def local_day(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    """An aware datetime as the local date, ``yyyy-MM-dd`` (the same in every language, so
+    lists skip Babel's pattern formatting, which cost more than the rest of a list line);
+    the ``local_date`` template filter."""
+    return moment.astimezone(zone or local_zone()).strftime("%Y-%m-%d")
 
 
 def from_language_tag(tag: str | None) -> str | None:

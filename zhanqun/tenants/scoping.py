@@ -15,7 +15,8 @@ Known edges and how they are closed:
 - ``session.get()`` may answer from the identity map without SQL: :class:`TenantSession`
   checks the returned object's tenant.
 - Raw SQL (``text()``, Core statements on tables) is not covered; code that needs it must
-  filter by ``tenant_id`` itself, and such code lives only in cross-tenant services.
+  filter by ``tenant_id`` itself: cross-tenant services, and the public pages' hot reads,
+  which filter with :func:`tenant_rows` (Core skips the ORM's per-statement work).
 - Inserts get ``tenant_id`` from the current tenant when it is not set.
 """
 from __future__ import annotations
@@ -48,6 +49,29 @@ class TenantScoped:
 def current_tenant_id() -> int | None:
     """The id of the tenant the current request or command works in, if any."""
     return _current_tenant.get()
+
+
+# The bound parameter that prepared Core statements compare ``tenant_id`` with.
+TENANT_PARAM = "current_tenant_id"
+
+
+def tenant_rows(table: sa.Table) -> sa.ColumnElement[bool]:
+    """The condition that keeps a Core statement on ``table`` to the current tenant's rows.
+
+    Core statements are not scoped by the ORM: every one that reads a tenant table must
+    use this in its ``where()`` and run with :func:`tenant_params`. The statement may be
+    built once, at import: the tenant is a bound parameter.
+    """
+    return table.c.tenant_id == sa.bindparam(TENANT_PARAM)
+
+
+def tenant_params(params: dict | None = None) -> dict:
+    """``params`` with the current tenant's id for :func:`tenant_rows`; raises
+    :class:`TenantScopeError` when no tenant is current."""
+    tenant_id = _current_tenant.get()
+    if tenant_id is None:
+        raise TenantScopeError("Core query of a tenant table with no current tenant")
+    return {**(params or {}), TENANT_PARAM: tenant_id}
 
 
 def set_current_tenant(tenant_id: int | None):

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import g, request
 
-from zhanqun.platform.columns.models import Column, ColumnKind
+from zhanqun.platform.columns.models import ColumnKind
 from zhanqun.platform.columns.services import public_path
-from zhanqun.platform.extensions import db
 
 
 @dataclass(frozen=True)
@@ -22,20 +20,19 @@ class NavItem:
 
 
 def site_navigation() -> list[NavItem]:
-    """The current site's visible top-level columns by position (one query, once per request)."""
+    """The current site's visible top-level columns by position (from the kept column tree,
+    so no query; once per request)."""
     cached = g.get("_zhanqun_navigation")
     if cached is not None:
         return cached
+    from zhanqun.platform.public.sitecolumns import site_columns
     from zhanqun.themes.rendering import page_url
 
-    columns = db.session.scalars(
-        sa.select(Column).where(Column.parent_id.is_(None), Column.visible.is_(True)).order_by(Column.position, Column.id)
-    ).all()
     items = []
-    for column in columns:
-        link = getattr(column, "link_url", "") if column.kind == ColumnKind.LINK else ""
-        if link:
-            items.append(NavItem(column.name, link, current=False, external=True))
+    for node in site_columns().navigation:
+        column = node.column
+        if column.kind == ColumnKind.LINK and column.link_url:
+            items.append(NavItem(column.name, column.link_url, current=False, external=True))
         else:
             path = public_path(column.slug)
             items.append(NavItem(column.name, page_url(path), current=request.path.startswith(path)))

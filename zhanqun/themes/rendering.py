@@ -108,7 +108,15 @@ def render_site_page(template: str, **context) -> str:
 
 
 def sticky_params() -> dict[str, str]:
-    """The query parameters that keep the page's mode on the next page."""
+    """The query parameters that keep the page's mode on the next page (computed once per
+    request: every link of a list asks)."""
+    params = g.get("_zhanqun_sticky")
+    if params is None:
+        params = g._zhanqun_sticky = _sticky_params()
+    return params
+
+
+def _sticky_params() -> dict[str, str]:
     if g.get("site") is None or not _on_site_host():
         return {}
     current = page_theme()
@@ -117,6 +125,13 @@ def sticky_params() -> dict[str, str]:
     if current.preview:
         return {p: request.args[p] for p in PREVIEW_PARAMS}
     return {}
+
+
+def forget_page_mode() -> None:
+    """Drop what :func:`page_theme` and :func:`sticky_params` kept for this request (the
+    console's preview renders a site page inside a console request, sharing ``g``)."""
+    g.pop("_zhanqun_page_theme", None)
+    g.pop("_zhanqun_sticky", None)
 
 
 def _on_site_host() -> bool:
@@ -165,7 +180,16 @@ def own_address() -> str:
 def theme_static(path: str) -> str:
     """The fingerprinted URL of a static file of the current page's theme (or its parents)."""
     current = page_theme()
-    return url_for("themes.static_file", theme=current.name, fingerprint=current.theme.fingerprint, filename=path)
+    key = (request.script_root, current.name, current.theme.fingerprint, path)
+    known = _STATIC_URLS.get(key)
+    if known is None:
+        known = _STATIC_URLS[key] = url_for("themes.static_file", theme=current.name, fingerprint=current.theme.fingerprint, filename=path)
+    return known
+
+
+# Static file URLs by (script root, theme, fingerprint, path): the same for every page, and
+# bounded by the themes' files (a new fingerprint only comes with a deploy or a theme change).
+_STATIC_URLS: dict[tuple[str, str, str, str], str] = {}
 
 
 def qr_url() -> str:

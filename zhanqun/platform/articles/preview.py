@@ -13,10 +13,11 @@ from markupsafe import escape
 from zhanqun.platform.articles.models import Article
 from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
-from zhanqun.platform.public import content
+from zhanqun.platform.public.sitecolumns import site_columns
 from zhanqun.tenants.labels import site_url
 from zhanqun.tenants.resolver import HostKind
 from zhanqun.themes import render_site_page
+from zhanqun.themes.rendering import forget_page_mode
 
 
 def render_preview(article: Article) -> Response:
@@ -29,7 +30,7 @@ def render_preview(article: Article) -> Response:
     with current_app.test_request_context(f"/a/{article.id}.html", base_url=base):
         g.host_kind = HostKind.SITE
         try:
-            columns = content.site_columns()
+            columns = site_columns()
             node = columns.by_id.get(article.column_id)
             if article.published_at is None:
                 article.published_at = utcnow()  # only for this rendering: the page shows a date
@@ -39,7 +40,7 @@ def render_preview(article: Article) -> Response:
             )
         finally:
             g.host_kind = console_host_kind
-            g.pop("_zhanqun_page_theme", None)
+            forget_page_mode()
             # Forget the preview-only publication date: a preview never changes the article.
             db.session.expire(article)
     # Served from the console host: the theme's site-relative files and links resolve on the site.

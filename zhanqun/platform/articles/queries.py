@@ -21,14 +21,17 @@ def visible_articles(column_ids: Iterable[int] | None = None, *, now: datetime |
     stay hidden until then). ``column_ids`` limits the result to those columns. Callers add
     their own ``limit``/pagination and eager loads.
     """
-    stmt = (
-        sa.select(Article)
-        .where(Article.status == Status.PUBLISHED, Article.published_at.is_not(None), Article.published_at <= (now or utcnow()))
-        .order_by(Article.published_at.desc(), Article.id.desc())
-    )
+    stmt = sa.select(Article).where(visible_clause(Article, now)).order_by(Article.published_at.desc(), Article.id.desc())
     if column_ids is not None:
         stmt = stmt.where(Article.column_id.in_(list(column_ids)))
     return stmt
+
+
+def visible_clause(columns, now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """The condition "the public may see it now" on ``columns``: the mapped class (ORM
+    statements) or ``Article.__table__.c`` (the public pages' Core statements)."""
+    return sa.and_(columns.status == Status.PUBLISHED, columns.published_at.is_not(None),
+                   columns.published_at <= (utcnow() if now is None else now))
 
 
 def console_list(filters: dict) -> sa.Select:

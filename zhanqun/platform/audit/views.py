@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 from sqlalchemy.orm import joinedload
@@ -15,6 +15,7 @@ from zhanqun.platform.audit.models import AuditEvent
 from zhanqun.platform.console.access import platform_admin_required
 from zhanqun.platform.console.navigation import platform_menu_item
 from zhanqun.platform.extensions import db
+from zhanqun.platform.i18n import local_zone
 from zhanqun.platform.schemas import N_, FormSchema, TrimmedString, flatten_errors
 from zhanqun.tenants.resolver import hostmap
 
@@ -47,7 +48,7 @@ def filtered_events(filters: dict) -> sa.Select:
         query = query.where(sa.func.lower(AuditEvent.username) == filters["user"].lower())
     if filters["site"] is not None:
         query = query.where(AuditEvent.tenant_id == filters["site"])
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     if filters["since"]:
         query = query.where(AuditEvent.created_at >= _day_start(filters["since"], zone=zone))
     if filters["until"]:

@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
-
-
-def _zone() -> ZoneInfo:
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
-    return ZoneInfo(name)
+from zhanqun.platform.i18n import local_zone
 
 
 def local_date(moment: datetime | None) -> date | None:
     """The calendar day of ``moment`` where the government sits (Asia/Shanghai by default)."""
-    return moment.astimezone(_zone()).date() if moment is not None else None
+    return moment.astimezone(local_zone()).date() if moment is not None else None
 
 
 def iso(day: date | None) -> str:

@@ -12,6 +12,7 @@ from zhanqun.platform.db import utcnow
 from zhanqun.platform.feeds import sitemap as sitemaps
 from zhanqun.platform.feeds.atom import Entry, feed_document
 from zhanqun.platform.public import content
+from zhanqun.platform.public.sitecolumns import site_columns
 from zhanqun.tenants.labels import site_url
 
 bp = Blueprint("feeds", __name__)
@@ -33,7 +34,7 @@ def site_feed():
 @bp.route("/c/<path:column_path>/feed.xml")
 def column_feed(column_path: str):
     """The latest articles of one column and the columns below it."""
-    columns = content.site_columns()
+    columns = site_columns()
     node = columns.find(column_path)
     if node is None or node.column.kind in (ColumnKind.LINK, ColumnKind.PAGE):
         abort(404)
@@ -73,7 +74,7 @@ def sitemap_part(part: int):
 def _public_urls() -> list[tuple[str, datetime | None]]:
     """``(canonical address, last modified)`` of every public page, home first (two queries)."""
     site = g.site
-    columns = content.site_columns()
+    columns = site_columns()
     articles = content.all_visible()
     newest = max((max(a.updated_at, a.published_at) for a in articles), default=None)
     urls: list[tuple[str, datetime | None]] = [(site_url(site, "/"), newest)]

@@ -57,7 +57,12 @@ class Media(TenantScoped, Timestamps, db.Model):
     @property
     def extension(self) -> str:
         """The stored file's extension without the dot (``pdf``, ``jpg``, …)."""
-        return self.stored_name.rsplit(".", 1)[-1]
+        return file_extension(self.stored_name)
 
     def __repr__(self) -> str:
         return f"<Media {self.id} {self.original_name!r}>"
+
+
+def file_extension(stored_name: str) -> str:
+    """The extension of a stored file's name, without the dot."""
+    return stored_name.rsplit(".", 1)[-1]

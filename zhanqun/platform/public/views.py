@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, redirect, request
 from zhanqun.platform.catalogue.public import render_catalogue_column
 from zhanqun.platform.columns.models import ColumnKind
 from zhanqun.platform.public import content
-from zhanqun.platform.workflow.models import Status
+from zhanqun.platform.public.sitecolumns import LIST_KINDS, site_columns
+from zhanqun.platform.workflow.models import Status, is_visible
 from zhanqun.themes import render_site_page
 
 bp = Blueprint("public", __name__)
@@ -21,16 +22,15 @@ TOPIC_ITEMS_PER_BOARD = 6
 @bp.route("/")
 def home():
     """The site's home page: the latest articles of each list column, laid out by the theme."""
-    columns = content.site_columns()
-    blocks = content.blocks_for(columns.home_columns(), HOME_ITEMS_PER_BLOCK)
-    topics = [node for node in columns.nodes if node.column.kind == ColumnKind.TOPIC and columns.in_navigation(node)]
-    return render_site_page("home.html", blocks=blocks, topics=topics)
+    columns = site_columns()
+    blocks = content.blocks_for(columns.home_columns, HOME_ITEMS_PER_BLOCK)
+    return render_site_page("home.html", blocks=blocks, topics=columns.topics)
 
 
 @bp.route("/c/<path:column_path>/")
 def column(column_path: str):
     """A column: its article list, single page, special-topic landing page, or a redirect."""
-    columns = content.site_columns()
+    columns = site_columns()
     node = columns.find(column_path)
     if node is None:
         abort(404)
@@ -46,10 +46,10 @@ def column(column_path: str):
         return render_catalogue_column(column, node=node, trail=trail)
     if column.kind == ColumnKind.TOPIC:
         children = [c for c in node.children if c.column.visible]
-        lists = [c for c in children if c.column.kind in content.LIST_KINDS]
+        lists = [c for c in children if c.column.kind in LIST_KINDS]
         # The topic's own articles (editors may file some directly in it) come first, then a board per list.
         own, *boards = content.blocks_for([node, *lists], TOPIC_ITEMS_PER_BOARD, keep_empty=True)
-        others = [c for c in children if c.column.kind not in content.LIST_KINDS]
+        others = [c for c in children if c.column.kind not in LIST_KINDS]
         return render_site_page("topic.html", column=column, node=node, trail=trail, own=own, boards=boards, others=others)
     page = content.column_page(column, _page_number())
     children = [c for c in node.children if c.column.visible]
@@ -87,7 +87,7 @@ def _page_number() -> int:
 
 def _render_article(article_id: int, template: str):
     article = content.find_article(article_id)
-    if article is None or not article.is_visible():
+    if article is None or not is_visible(article.status, article.published_at):
         # A withdrawn article had a public page: say it is gone rather than never existed.
         abort(410 if article is not None and article.status == Status.WITHDRAWN else 404)
     context = content.article_context(article)

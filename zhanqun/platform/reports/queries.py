@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,6 +23,7 @@ from zhanqun.platform.census.models import (
 )
 from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
+from zhanqun.platform.i18n import local_zone
 from zhanqun.platform.sync.models import EventState, OutboxEvent
 from zhanqun.platform.workflow.models import Status
 from zhanqun.tenants.resolver import Site
@@ -61,10 +61,6 @@ class Series:
 
     dates: list[date]  # or local datetimes, for series taken at moments rather than days
     values: dict[str, list[int]] = field(default_factory=dict)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def _local_midnight(day: date) -> datetime:

@@ -49,8 +49,12 @@ class Reviewable:
 
     def is_visible(self, now: datetime | None = None) -> bool:
         """True when the public may see it: published and its time has come."""
-        now = now or utcnow()
-        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= now
+        return is_visible(self.status, self.published_at, now)
+
+
+def is_visible(status: Status, published_at: datetime | None, now: datetime | None = None) -> bool:
+    """True for an item in ``status`` and ``published_at`` the public may see (rows read without the ORM)."""
+    return status == Status.PUBLISHED and published_at is not None and published_at <= (now or utcnow())
 
 
 class Transition(TenantScoped, db.Model):
