@@ -26,16 +26,18 @@ def site_navigation() -> list[NavItem]:
     if cached is not None:
         return cached
     from zhanqun.platform.public.sitecolumns import site_columns
-    from zhanqun.themes.rendering import page_url
+    from zhanqun.themes.rendering import page_urls
 
+    nodes = site_columns().navigation
+    paths = [public_path(node.column.slug) for node in nodes]
+    here = request.path
     items = []
-    for node in site_columns().navigation:
+    for node, path, url in zip(nodes, paths, page_urls(paths)):
         column = node.column
         if column.kind == ColumnKind.LINK and column.link_url:
             items.append(NavItem(column.name, column.link_url, current=False, external=True))
         else:
-            path = public_path(column.slug)
-            items.append(NavItem(column.name, page_url(path), current=request.path.startswith(path)))
+            items.append(NavItem(column.name, url, current=here.startswith(path)))
     g._zhanqun_navigation = items
     return items
 

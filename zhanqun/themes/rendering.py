@@ -16,6 +16,7 @@ therefore never mixes them up with the ordinary page.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import current_app, g, render_template, request, url_for
@@ -150,10 +151,16 @@ def keep_page_mode(endpoint: str, values: dict) -> None:
 
 def page_url(path: str) -> str:
     """A site-relative ``path`` with the page's mode kept (for links not made by ``url_for``)."""
+    return page_urls([path])[0]
+
+
+def page_urls(paths: Iterable[str]) -> list[str]:
+    """:func:`page_url` of each path, looking the page's mode up once (for lists of links)."""
     params = sticky_params()
     if not params:
-        return path
-    return path + ("&" if "?" in path else "?") + urlencode(params)
+        return list(paths)
+    query = urlencode(params)
+    return [path + ("&" if "?" in path else "?") + query for path in paths]
 
 
 def page_mode_fields() -> Markup:
@@ -180,21 +187,27 @@ def own_address() -> str:
 def theme_static(path: str) -> str:
     """The fingerprinted URL of a static file of the current page's theme (or its parents)."""
     current = page_theme()
-    key = (request.script_root, current.name, current.theme.fingerprint, path)
-    known = _STATIC_URLS.get(key)
-    if known is None:
-        known = _STATIC_URLS[key] = url_for("themes.static_file", theme=current.name, fingerprint=current.theme.fingerprint, filename=path)
-    return known
-
-
-# Static file URLs by (script root, theme, fingerprint, path): the same for every page, and
-# bounded by the themes' files (a new fingerprint only comes with a deploy or a theme change).
-_STATIC_URLS: dict[tuple[str, str, str, str], str] = {}
+    return _fixed_url("themes.static_file", theme=current.name, fingerprint=current.theme.fingerprint, filename=path)
 
 
 def qr_url() -> str:
     """The URL of the QR code image of the current page's own address."""
-    return url_for("themes.qr_code", u=own_address())
+    return _fixed_url("themes.qr_code") + "?" + urlencode({"u": own_address()})
+
+
+def _fixed_url(endpoint: str, **values: str) -> str:
+    """``url_for`` of a modeless endpoint, built once per script root: every page links the
+    same static files and QR code address, and building through the URL map costs a Jinja
+    page more than any of its other helpers."""
+    key = (request.script_root, endpoint, *values.items())
+    known = _FIXED_URLS.get(key)
+    if known is None:
+        known = _FIXED_URLS[key] = url_for(endpoint, **values)
+    return known
+
+
+# Bounded by the themes' files: a new fingerprint comes only with a deploy or a theme change.
+_FIXED_URLS: dict[tuple, str] = {}
 
 
 def site_context() -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from zhanqun.platform.i18n import local_day, local_zone
 from zhanqun.platform.media.models import Media, file_extension
 from zhanqun.platform.public.sitecolumns import ColumnNode, site_columns
 from zhanqun.tenants.scoping import tenant_params, tenant_rows
-from zhanqun.themes.rendering import page_url
+from zhanqun.themes.rendering import page_url, page_urls
 
 # Bounds the SQL OFFSET: no county site has a column this long, and a visitor's huge
 # ?page= must not reach the database as an out-of-range integer.
@@ -37,8 +38,7 @@ LIST_FIELDS = (Article.id, Article.column_id, Article.title, Article.published_a
 ARTICLE = Article.__table__
 BLOCK_ROW = (ARTICLE.c.id, ARTICLE.c.column_id, ARTICLE.c.title, ARTICLE.c.published_at)
 LIST_ROW = (ARTICLE.c.id, ARTICLE.c.column_id, ARTICLE.c.title, ARTICLE.c.published_at, ARTICLE.c.updated_at)
-PAGE_ROW = (*LIST_ROW, ARTICLE.c.summary, ARTICLE.c.source)
-ARTICLE_ROW = (*PAGE_ROW, ARTICLE.c.subtitle, ARTICLE.c.body, ARTICLE.c.author, ARTICLE.c.status)
+ARTICLE_ROW = (*LIST_ROW, ARTICLE.c.summary, ARTICLE.c.source, ARTICLE.c.subtitle, ARTICLE.c.body, ARTICLE.c.author, ARTICLE.c.status)
 NEWEST_FIRST = (ARTICLE.c.published_at.desc(), ARTICLE.c.id.desc())
 
 
@@ -63,7 +63,10 @@ def _latest_in_columns(count: int) -> sa.Select | sa.CompoundSelect:
         _visible_rows(BLOCK_ROW, f"column_{n}").limit(sa.bindparam("per_column")).subquery().select()
         for n in range(count)
     ]
-    return parts[0] if count == 1 else sa.union_all(*parts)
+    if count == 1:
+        return parts[0]
+    # The parts' own order does not survive a UNION in SQL: sort the whole (a few dozen rows).
+    return sa.union_all(*parts).order_by(sa.literal_column("published_at").desc(), sa.literal_column("id").desc())
 
 
 def _neighbours() -> sa.Select:
@@ -79,6 +82,14 @@ def _neighbours() -> sa.Select:
     return sa.union_all(older.subquery().select(), newer.subquery().select())
 
 
+def _article() -> sa.Select:
+    link = ArticleAttachment.__table__
+    # Most articles have no files: knowing it here spares their pages the attachments query.
+    has_files = sa.exists().where(tenant_rows(link), link.c.article_id == ARTICLE.c.id)
+    return sa.select(*ARTICLE_ROW, has_files.label("has_attachments")).where(
+        tenant_rows(ARTICLE), ARTICLE.c.id == sa.bindparam("article_id"))
+
+
 def _attachments() -> sa.Select:
     link, media = ArticleAttachment.__table__, Media.__table__
     return (
@@ -91,9 +102,9 @@ def _attachments() -> sa.Select:
 
 # Built once: building a statement costs more than running it; the engine caches their SQL.
 STATEMENTS = {
-    "column page": _visible_rows(PAGE_ROW).limit(sa.bindparam("limit")).offset(sa.bindparam("offset")),
+    "column page": _visible_rows(BLOCK_ROW).limit(sa.bindparam("limit")).offset(sa.bindparam("offset")),
     "column count": sa.select(sa.func.count()).select_from(_visible_rows((ARTICLE.c.id,)).order_by(None).subquery()),
-    "article": sa.select(*ARTICLE_ROW).where(tenant_rows(ARTICLE), ARTICLE.c.id == sa.bindparam("article_id")),
+    "article": _article(),
     "neighbours": _neighbours(),
     "attachments": _attachments(),
 }
@@ -132,23 +143,35 @@ def article_path(article_id: int) -> str:
     return f"/a/{article_id}.html"
 
 
-@dataclass(frozen=True)
-class Item:
-    """One line of a list of articles. ``url`` is a plain path: templates pass it through ``page_url``."""
+class Item(NamedTuple):
+    """One line of a list of articles, ready to print: ``url`` keeps the page's mode.
+
+    A named tuple: a home page makes about fifty, and a frozen dataclass costs three times as much.
+    """
 
     title: str
     url: str
     date: str  # the local publication date, ``yyyy-MM-dd``
 
 
-@dataclass(frozen=True)
-class Block:
-    """A column's latest articles, as the home page lays them out (``url``: a plain path)."""
+class Block(NamedTuple):
+    """A column's latest articles, as the home page lays them out (``url`` keeps the page's mode)."""
 
     title: str
     url: str
     items: list[Item]
     column: object  # the block's PublicColumn
+
+
+def items(rows: list[sa.Row]) -> list[Item]:
+    """List lines for article rows (``id``, ``title``, ``published_at``).
+
+    Links are made here rather than with a helper call per line in the template: a Jinja
+    call costs more than the rest of the line.
+    """
+    zone = local_zone()
+    urls = page_urls(article_path(row.id) for row in rows)
+    return [Item(row.title, url, local_day(row.published_at, zone)) for row, url in zip(rows, urls)]
 
 
 def latest_per_column(column_ids: list[int], per_column: int) -> dict[int, list[sa.Row]]:
@@ -159,28 +182,25 @@ def latest_per_column(column_ids: list[int], per_column: int) -> dict[int, list[
     params = {f"column_{n}": cid for n, cid in enumerate(column_ids)}
     for row in _run(_latest_in_columns(len(column_ids)), per_column=per_column, **params):
         found[row.column_id].append(row)
-    for rows in found.values():
-        rows.sort(key=lambda row: (row.published_at, row.id), reverse=True)
     return found
 
 
 def blocks_for(nodes: list[ColumnNode], per_column: int, keep_empty: bool = False) -> list[Block]:
     """A :class:`Block` per column with its latest articles (one query for all of them)."""
     latest = latest_per_column([n.column.id for n in nodes], per_column)
-    zone = local_zone()
     blocks = []
     for node in nodes:
-        items = [Item(a.title, article_path(a.id), local_day(a.published_at, zone)) for a in latest[node.column.id]]
-        if items or keep_empty:
-            blocks.append(Block(node.column.name, column_path(node), items, node.column))
+        lines = items(latest[node.column.id])
+        if lines or keep_empty:
+            blocks.append(Block(node.column.name, page_url(column_path(node)), lines, node.column))
     return blocks
 
 
 class ColumnPage(Pagination):
-    """One page of a column's visible articles as rows (Flask-SQLAlchemy's pagination API)."""
+    """One page of a column's visible articles as :class:`Item` lines (Flask-SQLAlchemy's pagination API)."""
 
-    def _query_items(self) -> list[sa.Row]:
-        return _rows("column page", column_id=self._query_args["column_id"], limit=self.per_page, offset=self._query_offset)
+    def _query_items(self) -> list[Item]:
+        return items(_rows("column page", column_id=self._query_args["column_id"], limit=self.per_page, offset=self._query_offset))
 
     def _query_count(self) -> int:
         return _rows("column count", column_id=self._query_args["column_id"])[0][0]
@@ -234,7 +254,8 @@ def article_context(article: sa.Row) -> dict | None:
         return None
     older, newer = neighbours(article)
     return {"article": article, "column": node.column, "node": node, "trail": columns.trail(node),
-            "older": older, "newer": newer, "attachments": attachments(article.id)}
+            "older": older, "newer": newer,
+            "attachments": attachments(article.id) if article.has_attachments else []}
 
 
 def latest(limit: int, column_ids: list[int] | None = None, with_body: bool = False) -> list[Article]:
