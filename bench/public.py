@@ -1,7 +1,7 @@
 """Public pages under load, side by side with a bare Flask page of the same size (issue 7).
 
     python bench/public.py                  # 50 sites × 200 articles, 1 and 2 sync workers,
-                                            # writes the table into docs/performance.d/public.md
+                                            # writes the table into docs/performance.md
     python bench/public.py --sites 50,500   # the scaling run (both sizes in one run)
     python bench/public.py --quick --json   # under a minute, one JSON object on stdout
 
@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from load import load_generator  # noqa: E402 - after the path set-up above
 from seed import seed  # noqa: E402
 
-DOC = os.path.join(ROOT, "docs", "performance.d", "public.md")
+DOC = os.path.join(ROOT, "docs", "performance.md")
 START, END = "<!-- bench/public.py: start -->", "<!-- bench/public.py: end -->"
 SECRET = "bench-secret-key-0123456789abcdef0123456789abcdef"
 PAGE_CASES = ("home", "column", "article")
@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="an EMPTY database to seed instead of a temporary SQLite file")
     parser.add_argument("--quick", action="store_true", help="10 sites × 50 articles, 1 worker, 2 s per case")
     parser.add_argument("--json", action="store_true", help="print one JSON object (and do not write the doc)")
-    parser.add_argument("--no-doc", action="store_true", help="do not write docs/performance.d/public.md")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args(argv)
     if args.quick:
