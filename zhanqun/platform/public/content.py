@@ -3,8 +3,8 @@
 Every function here works on the current tenant and shows only visible articles: published,
 with a publication time that has passed. Lists load the articles without their bodies.
 
-The pages every visitor reads (home, column, article) run plain Core statements, filtered
-with :func:`~zhanqun.tenants.scoping.current_tenant_rows`, and get rows back instead of ORM
+The pages every visitor reads (home, column, article) run Core statements built once,
+filtered with :func:`~zhanqun.tenants.scoping.tenant_rows`, and get rows back instead of ORM
 objects: the ORM's per-statement work cost most of an uncached page's time (see
 docs/performance.md). Feeds and sitemaps, read by crawlers, use the ORM queries.
 """
@@ -26,7 +26,7 @@ from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.platform.i18n import local_day, local_zone
 from zhanqun.platform.media.models import Media, file_extension
-from zhanqun.platform.public.sitecolumns import ColumnNode, site_columns
+from zhanqun.platform.public.sitecolumns import ColumnNode, PublicColumn, site_columns
 from zhanqun.tenants.scoping import tenant_params, tenant_rows
 from zhanqun.themes.rendering import page_url, page_urls
 
@@ -160,7 +160,7 @@ class Block(NamedTuple):
     title: str
     url: str
     items: list[Item]
-    column: object  # the block's PublicColumn
+    column: PublicColumn
 
 
 def items(rows: list[sa.Row]) -> list[Item]:
