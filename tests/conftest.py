@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from zhanqun import create_app
 from zhanqun.platform.extensions import db as _db
+from zhanqun.platform.public import reads
 
 PG_URL = os.environ.get("ZHANQUN_TEST_DATABASE_URL")
 # Commands speak the operator's language; tests read their messages in English.
@@ -257,25 +258,37 @@ def console_post(client, path: str, data: dict | None = None, **kwargs):
 
 
 @contextmanager
-def count_queries(app):
-    """Count the SQL statements this thread runs inside the block: ``with count_queries(app) as n: ...; n()``.
+def recorded_statements(app):
+    """Record ``(sql, parameters)`` of each statement this thread sends inside the block: through
+    SQLAlchemy (its engine events) and through the public pages' prepared reads (``reads.observe``).
 
     Only this thread's: a background thread left by another test (sync delivery, a census
-    run) must not change the count.
+    run) must not change what is seen.
     """
-    statements: list[str] = []
+    statements: list[tuple] = []
     thread = threading.get_ident()
 
-    def before(conn, cursor, statement, parameters, context, executemany):
+    def seen(statement, parameters):
         if threading.get_ident() == thread:
-            statements.append(statement)
+            statements.append((statement, parameters))
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen(statement, parameters)
 
     engine = _db.engine
     sa.event.listen(engine, "before_cursor_execute", before)
     try:
-        yield lambda: len(statements)
+        with reads.observe(seen):
+            yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements this thread runs inside the block: ``with count_queries(app) as n: ...; n()``."""
+    with recorded_statements(app) as statements:
+        yield lambda: len(statements)
 
 
 # Fixtures shared by several test modules live beside them; registered here for every test.

@@ -10,6 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import recorded_statements
 from tests.public_factories import add_articles, add_column
 from zhanqun.platform.extensions import db as _db
 from zhanqun.platform.pagecache.store import NullStore
@@ -24,24 +25,16 @@ WHOLE_SITE_PATHS = {"/sitemap.xml"}
 def record(app, client, host, paths):
     """``{path: [(statement, parameters)]}`` for the SELECTs each page runs."""
     seen: dict[str, list] = {}
-    current: list = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            current.append((statement, parameters))
-
     middleware = app.wsgi_app
     store, middleware.store = middleware.store, NullStore()
     # The host map is built once per process from every tenant, by design; not a page's query.
     client.get("/", headers={"Host": host})
-    sa.event.listen(_db.engine, "before_cursor_execute", before)
     try:
         for path in paths:
-            current.clear()
-            assert client.get(path, headers={"Host": host}).status_code == 200, path
-            seen[path] = list(current)
+            with recorded_statements(app) as statements:
+                assert client.get(path, headers={"Host": host}).status_code == 200, path
+            seen[path] = [(s, p) for s, p in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     finally:
-        sa.event.remove(_db.engine, "before_cursor_execute", before)
         middleware.store = store
     return seen
 

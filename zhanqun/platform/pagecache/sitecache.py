@@ -37,7 +37,9 @@ def cached_for_site(site_id: int, name: str, loader: Callable[[], T]) -> T:
     every time and nothing is kept (the changes may still be rolled back).
     """
     versions = current_app.extensions.get("zhanqun_site_versions")
-    pending = pending_sites(db.session)
+    # A request that has not opened a session (most public pages) has no pending changes;
+    # asking one would create it.
+    pending = pending_sites(db.session) if db.session.registry.has() else ()
     if versions is None or site_id in pending or 0 in pending:
         return loader()
     version = versions.get(site_id)

@@ -26,6 +26,7 @@ from zhanqun.platform.db import utcnow
 from zhanqun.platform.extensions import db
 from zhanqun.platform.i18n import local_day, local_zone
 from zhanqun.platform.media.models import Media, file_extension
+from zhanqun.platform.public import reads
 from zhanqun.platform.public.sitecolumns import ColumnNode, PublicColumn, site_columns
 from zhanqun.tenants.scoping import tenant_params, tenant_rows
 from zhanqun.themes.rendering import page_url, page_urls
@@ -110,15 +111,14 @@ STATEMENTS = {
 }
 
 
-def _rows(name: str, **params) -> list[sa.Row]:
+def _rows(name: str, **params) -> list[tuple]:
     """Run one of :data:`STATEMENTS` for the current site."""
     return _run(STATEMENTS[name], **params)
 
 
-def _run(statement: sa.Executable, **params) -> list[sa.Row]:
-    """Run a prepared statement for the current site, on the request's connection (inside
-    its transaction, so it sees the session's flushed changes)."""
-    return db.session.connection().execute(statement, tenant_params({"now": utcnow(), **params})).all()
+def _run(statement: sa.Select | sa.CompoundSelect, **params) -> list[tuple]:
+    """Run a prepared statement for the current site (see :mod:`~zhanqun.platform.public.reads`)."""
+    return reads.run(statement, tenant_params({"now": utcnow(), **params}))
 
 
 def column_url(node_or_path: ColumnNode | str, **args) -> str:
@@ -163,7 +163,7 @@ class Block(NamedTuple):
     column: PublicColumn
 
 
-def items(rows: list[sa.Row]) -> list[Item]:
+def items(rows: list[tuple]) -> list[Item]:
     """List lines for article rows (``id``, ``title``, ``published_at``).
 
     Links are made here rather than with a helper call per line in the template: a Jinja
@@ -174,9 +174,9 @@ def items(rows: list[sa.Row]) -> list[Item]:
     return [Item(row.title, url, local_day(row.published_at, zone)) for row, url in zip(rows, urls)]
 
 
-def latest_per_column(column_ids: list[int], per_column: int) -> dict[int, list[sa.Row]]:
+def latest_per_column(column_ids: list[int], per_column: int) -> dict[int, list[tuple]]:
     """The newest ``per_column`` visible articles of each column, in one query."""
-    found: dict[int, list[sa.Row]] = {cid: [] for cid in column_ids}
+    found: dict[int, list[tuple]] = {cid: [] for cid in column_ids}
     if not column_ids:
         return found
     params = {f"column_{n}": cid for n, cid in enumerate(column_ids)}
@@ -211,7 +211,7 @@ def column_page(column, page: int) -> ColumnPage:
     return ColumnPage(page=page, per_page=max(1, column.page_size), max_per_page=None, error_out=True, column_id=column.id)
 
 
-def find_article(article_id: int) -> sa.Row | None:
+def find_article(article_id: int) -> tuple | None:
     """The article with ``article_id`` on the current site, whatever its status (a row)."""
     found = _rows("article", article_id=article_id)
     return found[0] if found else None
@@ -237,7 +237,7 @@ def attachments(article_id: int) -> list[Attachment]:
     return [Attachment(*row) for row in _rows("attachments", article_id=article_id)]
 
 
-def neighbours(article) -> tuple[sa.Row | None, sa.Row | None]:
+def neighbours(article) -> tuple[tuple | None, tuple | None]:
     """The visible articles just older and just newer than ``article`` in its column (one query)."""
     found = {row.newer: row for row in _rows(
         "neighbours", column_id=article.column_id, published_at=article.published_at, article_id=article.id,
@@ -245,7 +245,7 @@ def neighbours(article) -> tuple[sa.Row | None, sa.Row | None]:
     return found.get(0), found.get(1)
 
 
-def article_context(article: sa.Row) -> dict | None:
+def article_context(article: tuple) -> dict | None:
     """Everything ``article.html`` and ``article_print.html`` need for ``article`` (a row from
     :func:`find_article`); ``None`` if its column is not found."""
     columns = site_columns()

@@ -15,8 +15,8 @@ from types import MappingProxyType
 import sqlalchemy as sa
 
 from zhanqun.platform.columns.models import Column, ColumnKind
-from zhanqun.platform.extensions import db
 from zhanqun.platform.pagecache.sitecache import cached_for_site
+from zhanqun.platform.public import reads
 from zhanqun.tenants.scoping import current_tenant_id, tenant_params, tenant_rows
 
 # Columns whose articles the public lists (catalogue columns list catalogue entries instead).
@@ -122,5 +122,5 @@ def site_columns() -> SiteColumns:
 
 
 def _load() -> SiteColumns:
-    rows = db.session.connection().execute(_STATEMENT, tenant_params())
+    rows = reads.run(_STATEMENT, tenant_params())
     return SiteColumns([PublicColumn(*row) for row in rows])
