@@ -1,6 +1,6 @@
 """Time the website census: N sites × M articles (default 50 × 200), crawled through the app.
 
-    .venv/bin/python bench/census.py                      # 50 sites × 200 articles, writes docs/performance.d/census.md
+    .venv/bin/python bench/census.py                      # 50 sites × 200 articles, rewrites its block of docs/performance.md
     .venv/bin/python bench/census.py --sites 5 --articles 20 --no-write    # a quick look
 
 Seeds a temporary SQLite database (or ``--database-url``, an *empty* PostgreSQL database)
@@ -25,9 +25,12 @@ from importlib import metadata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from docblock import DOC, write_block
 from seed import seed
 
-RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "performance.d", "census.md")
+# The block between <!-- bench/census.py: start --> and <!-- bench/census.py: end --> in docs/performance.md,
+# in this section (at its end when the markers are not there yet).
+OWNER, SECTION = "bench/census.py", "## Census (`bench/census.py`, issue 6)"
 
 
 def machine() -> str:
@@ -66,11 +69,10 @@ def run(sites: int, articles: int, database_url: str | None) -> dict:
     }
 
 
-def write(results: dict) -> None:
+def markdown(results: dict) -> str:
+    """The measured part of the section (the text of the marked block, without the markers)."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"""## Census (`bench/census.py`, issue 6)
-
-A full census (`zhanqun census run`, no external links) of {results['sites']} sites
+    return f"""A full census (`zhanqun census run`, no external links) of {results['sites']} sites
 ({results['sites'] - 1} department sites × {results['articles_per_site']} articles, plus the portal), every public
 page crawled through the app with the test client, on {results['database']}.
 
@@ -80,16 +82,12 @@ page crawled through the app with the test client, on {results['database']}.
 
 Measured {when} on: {machine()}. One process, one thread; the machine was shared with
 other work, so treat the figure as a floor. Seeding took {results['seed_seconds']} s and is not included.
-
-The crawl costs what visitors' uncached requests cost: a profile shows the time spent
-rendering the pages themselves (templates, the per-page QR code), not in the census. Pages
-include each article's print view and every page of the column lists.
-
-Reproduce: `.venv/bin/python bench/census.py` (rewrites this file).
 """
-    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, "w", encoding="utf-8") as f:
-        f.write(text)
+
+
+def write(results: dict) -> str:
+    """Rewrite the census block of docs/performance.md; returns the file's path."""
+    return write_block(OWNER, markdown(results), SECTION)
 
 
 def main() -> None:
@@ -97,13 +95,12 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=50, help="department sites (a portal is added)")
     parser.add_argument("--articles", type=int, default=200, help="articles per site")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to use instead of a temporary SQLite file")
-    parser.add_argument("--no-write", action="store_true", help=f"only print; do not rewrite {os.path.relpath(RESULTS)}")
+    parser.add_argument("--no-write", action="store_true", help=f"only print; do not rewrite the block in {os.path.relpath(DOC)}")
     args = parser.parse_args()
     results = run(args.sites, args.articles, args.database_url)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     if not args.no_write:
-        write(results)
-        print(f"Written to {RESULTS}")
+        print(f"Written to the {OWNER} block of {write(results)}")
 
 
 if __name__ == "__main__":
