@@ -1,408 +1,247 @@
 """Public pages under load, side by side with a bare Flask page of the same size (issue 7).
 
     python bench/public.py                  # 50 sites × 200 articles, 1 and 2 sync workers,
-                                            # writes the table into docs/performance.md
-    python bench/public.py --sites 50,500   # the scaling run (both sizes in one run)
-    python bench/public.py --quick --json   # under a minute, one JSON object on stdout
+                                            # rewrites its block of docs/performance.md
+    python bench/public.py --sites 50,500   # the scaling run: both sizes measured in the same slices
+    python bench/public.py --quick --json   # under a minute (5 and 20 sites), one JSON object on stdout
 
-Each run seeds a temporary SQLite database (or ``--database-url``, an empty PostgreSQL
-database) through the real models, starts zhanqun under gunicorn twice (page cache off and
-on) and the yardstick (bench/bare_flask.py) once, all on free 127.0.0.1 ports, and drives
-them with wrk (``apt-get install wrk``; else a Python load generator) for a bounded time with
-Host headers spread over every site. Cases: home, column and article pages, uncached and
-cached, and a 304 revalidation; for each: req/s, p50, p99, worker RSS, and the ratio to the
-bare Flask page of the same byte size.
+Every platform size is seeded first, each into its own temporary SQLite database (or one
+``--database-url`` per size, each an empty PostgreSQL database), through the real models. The
+CPU time per request is then measured inside this process, all sizes interleaved. Then, for each
+worker count, the yardstick (bench/bare_flask.py) and, per size, zhanqun with the page cache off
+and on run under gunicorn on free 127.0.0.1 ports; every worker serves every page of the request
+lists before anything is measured; and each case (home, column, article, 304 revalidation) is
+driven with wrk (``apt-get install wrk``; else a Python load generator), all of its targets
+interleaved in the same rounds, so that the machine's drift falls on every target alike. Reported:
+req/s, p50, p99, worker RSS, the ratio to the bare Flask page of the same byte size (whole run and
+per slice), and the change from the smallest to the largest size measured in the same slices.
+
+The parts live next to this entry point: ``platforms.py`` seeds the sizes and builds the request
+lists, ``inprocess.py`` measures the CPU time per request in-process, ``servers.py`` runs, warms
+and measures the gunicorn servers, and ``report.py`` writes the target lines, the tables and the
+doc block.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
-import platform
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
-from importlib import metadata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
-from load import load_generator  # noqa: E402 - after the path set-up above
-from seed import seed  # noqa: E402
+from inprocess import in_process  # noqa: E402 - after the path set-up above
+from load import load_generator  # noqa: E402
+from platforms import BARE_HOST, MAX_LIST, PAGE_CASES, close_app, prepare_platform  # noqa: E402
+from report import machine, markdown, spread, targets, write_doc  # noqa: E402
+from servers import Server, cpu_times, fetch, free_ports, measure, stop_all, warm  # noqa: E402
 
-DOC = os.path.join(ROOT, "docs", "performance.md")
-START, END = "<!-- bench/public.py: start -->", "<!-- bench/public.py: end -->"
-SECRET = "bench-secret-key-0123456789abcdef0123456789abcdef"
-PAGE_CASES = ("home", "column", "article")
-# Requests in one load list: spread over every site, bounded so that warming the cache stays quick.
-MAX_LIST = 500
+REVALIDATE = 300  # article pages in the 304 list
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
-
-class Server:
-    """A gunicorn master with ``workers`` sync workers on a free loopback port."""
-
-    def __init__(self, app_spec: str, workers: int, env: dict, ready_path: str, ready_host: str):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "sync", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--chdir", ROOT, "--pythonpath", f"{ROOT},{os.path.join(ROOT, 'bench')}", app_spec],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(self.port, ready_host, ready_path)
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError(f"{app_spec} did not start")
-                time.sleep(0.2)
-
-    def worker_rss_mb(self) -> float:
-        """The largest resident set of this server's workers, in MB."""
-        largest = 0
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                if ppid != self.process.pid:
-                    continue
-                with open(f"/proc/{pid}/status") as f:
-                    rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-                largest = max(largest, rss)
-            except (OSError, StopIteration, ValueError, IndexError):
-                continue
-        return round(largest / 1024, 1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def fetch(port: int, host: str, path: str, headers: dict | None = None):
-    """``(status, headers, body)`` of one GET to 127.0.0.1."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host, **(headers or {})})
+def bench_servers(args, platforms: list[dict], workers: int, run, log) -> dict:
+    """One yardstick server and, per size, an uncached and a cached zhanqun server with ``workers``
+    workers each; every case measured with all of them interleaved."""
+    sizes = [p["sites"] for p in platforms]
+    small, large = min(sizes), max(sizes)
+    scratch = tempfile.mkdtemp(prefix="zhanqun-bench-servers-")
+    servers: dict[str, Server] = {}
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def request_lists(layout: dict, limit: int) -> dict[str, list[tuple[str, str, str]]]:
-    """Per case, the (host, path, etag) triples the load generator cycles through: every site
-    appears (up to ``limit`` entries), then more pages of each site."""
-    sites = layout["sites"]
-    per_site = max(1, limit // len(sites))
-    home = [(s["host"], "/", "") for s in sites]
-    column = [(s["host"], s["columns"][k % len(s["columns"])], "") for k in range(per_site) for s in sites]
-    article = [(s["host"], f"/a/{s['articles'][(k * 37) % len(s['articles'])]}.html", "") for k in range(per_site) for s in sites]
-    return {"home": home[:limit], "column": column[:limit], "article": article[:limit]}
-
-
-def warm(server: Server, requests, workers: int, connections: int) -> None:
-    """Fetch every page often enough that each worker has probably stored it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(connections) as pool:
-        list(pool.map(lambda r: fetch(server.port, r[0], r[1]), requests * (3 * workers)))
-
-
-def measure(run, targets: list, seconds: float, rounds: int, connections: int) -> list[dict]:
-    """Measure each ``(server, requests)`` target for ``seconds`` in all, interleaved in ``rounds``
-    slices, so that a burst of load from elsewhere on the machine hits every target alike.
-    p50 is the median of the slices' p50s, p99 the worst slice's p99."""
-    parts: list[list[dict]] = [[] for _ in targets]
-    for _ in range(rounds):
-        for index, (server, requests) in enumerate(targets):
-            parts[index].append(run(server.port, requests, seconds / rounds, connections))
-    results = []
-    for (server, _), slices in zip(targets, parts):
-        p50s = sorted(s["p50_ms"] for s in slices)
-        results.append({
-            "rps": round(sum(s["requests"] for s in slices) / sum(s["elapsed"] for s in slices), 1),
-            "p50_ms": round(p50s[len(p50s) // 2], 2), "p99_ms": round(max(s["p99_ms"] for s in slices), 2),
-            "requests": sum(s["requests"] for s in slices), "errors": sum(s["errors"] for s in slices),
-            "rss_mb": server.worker_rss_mb(),
-        })
-    return results
-
-
-def in_process(app, lists: dict, requests_per_case: int) -> dict:
-    """CPU time per request inside this process (no server, no network): uncached, cached and
-    the bare Flask page of the same size. CPU time is not stretched by other processes' load,
-    so it compares platforms of different sizes more steadily than req/s on a shared machine."""
-    import bare_flask
-    from werkzeug.test import EnvironBuilder
-
-    from zhanqun.platform.pagecache.store import NullStore
-
-    def environ(host, path):
-        return EnvironBuilder(path=path, headers={"Host": host, "Accept-Language": "zh-CN,zh;q=0.9"}).get_environ()
-
-    def cpu_us(wsgi, targets) -> tuple[float, int]:
-        size = 0
-        for host, path, _ in targets[:50]:  # warm: host map, versions, stored pages
-            size = len(b"".join(wsgi(environ(host, path), lambda *a: None)))
-        envs = [environ(h, p) for h, p, _ in targets]
-        started = time.process_time()
-        for n in range(requests_per_case):
-            b"".join(wsgi(dict(envs[n % len(envs)]), lambda *a: None))
-        return (time.process_time() - started) / requests_per_case * 1e6, size
-
-    middleware = app.wsgi_app
-    store = middleware.store
-    result = {}
-    for case in PAGE_CASES:
-        middleware.store = NullStore()
-        uncached, size = cpu_us(app, lists[case])
-        middleware.store = store
-        cached, _ = cpu_us(app, lists[case][:50])
-        bare, _ = cpu_us(bare_flask.app, [("bench.localhost", f"/{size}", "")])
-        result[case] = {"uncached_us": round(uncached), "cached_us": round(cached, 1), "bare_us": round(bare),
-                        "uncached_ratio": round(bare / uncached, 3), "cached_ratio": round(bare / cached, 2)}
-    return result
-
-
-def bench_platform(args, sites: int, run, log) -> list[dict]:
-    """Seed one platform and measure it with each worker count."""
-    from zhanqun import create_app
-
-    workdir = tempfile.mkdtemp(prefix="zhanqun-bench-")
-    database_url = args.database_url or "sqlite:///" + os.path.join(workdir, "zhanqun.db")
-    env = {"ZHANQUN_DATABASE_URL": database_url, "ZHANQUN_INSTANCE_PATH": os.path.join(workdir, "instance"),
-           "ZHANQUN_SECRET_KEY": SECRET, "ZHANQUN_DOMAIN": "localhost", "ZHANQUN_ENV": "production"}
-    env.pop("ZHANQUN_REDIS_URL", None)
-    try:
-        started = time.monotonic()
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": env["ZHANQUN_INSTANCE_PATH"],
-                          "SECRET_KEY": SECRET, "ZHANQUN_DOMAIN": "localhost", "ZHANQUN_REDIS_URL": None})
-        layout = seed(app, sites, args.articles, progress=lambda n: log(f"  seeded {n} sites"))
-        lists = request_lists(layout, args.list_size)
-        log(f"  {sites} sites: in-process CPU per request")
-        cpu = in_process(app, lists, 100 if args.quick else 400)
-        with app.app_context():
-            from zhanqun.platform.extensions import db
-
-            db.engine.dispose()
-        log(f"seeded {sites} sites × {args.articles} articles in {time.monotonic() - started:.0f} s")
-        results = []
-        for workers in args.workers:
-            results.append({**bench_servers(args, env, lists, sites, workers, run, log), "cpu": cpu})
-        return results
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-
-def bench_servers(args, env, lists, sites, workers, run, log) -> dict:
-    probe = lists["home"][0][0]
-    servers = {}
-    try:
-        servers["bare"] = Server("bare_flask:app", workers, {}, "/100", "bench.localhost")
-        servers["uncached"] = Server("wsgi:app", workers, {**env, "ZHANQUN_PAGECACHE": "off"}, "/", probe)
-        # Steady state: no stored page may expire during the measurement (in production each
-        # page is rendered again at most once a minute per process, which a busy site hardly notices).
-        servers["cached"] = Server("wsgi:app", workers, {**env, "ZHANQUN_PAGECACHE": "on", "ZHANQUN_PAGECACHE_SECONDS": "3600"},
-                                   "/", probe)
-        sizes = {}
-        for case in PAGE_CASES:
-            host, path, _ = lists[case][0]
-            status, headers, body = fetch(servers["uncached"].port, host, path)
-            if status != 200:
-                raise RuntimeError(f"{case} page {host}{path} answered {status}")
-            sizes[case] = len(body)
-        cases: dict[str, dict] = {}
-        for case in PAGE_CASES:
-            log(f"  {sites} sites, {workers} worker(s): {case}")
-            warm(servers["cached"], lists[case], workers, args.connections)
-            bare, uncached, cached = measure(run, [
-                (servers["bare"], [("bench.localhost", f"/{sizes[case]}", "")]),
-                (servers["uncached"], lists[case]), (servers["cached"], lists[case]),
-            ], args.seconds, args.rounds, args.connections)
-            cases[f"bare {case}"] = {**bare, "bytes": sizes[case]}
-            cases[f"{case} uncached"] = {**uncached, "ratio": round(uncached["rps"] / bare["rps"], 3)}
-            cases[f"{case} cached"] = {**cached, "ratio": round(cached["rps"] / bare["rps"], 3)}
-        revalidate = []
-        for host, path, _ in lists["article"][:300]:
-            status, headers, _body = fetch(servers["cached"].port, host, path)
-            revalidate.append((host, path, headers.get("ETag", "")))
-        warm(servers["cached"], revalidate, workers, args.connections)
-        log(f"  {sites} sites, {workers} worker(s): 304")
-        [not_modified] = measure(run, [(servers["cached"], revalidate)], args.seconds, args.rounds, args.connections)
-        status, _h, _b = fetch(servers["cached"].port, *revalidate[0][:2], headers={"If-None-Match": revalidate[0][2]})
-        cases["article 304"] = {**not_modified, "ratio": round(not_modified["rps"] / cases["bare article"]["rps"], 3),
-                                "status": status}
-        return {"sites": sites, "workers": workers, "cases": cases}
-    finally:
+        ports = iter(free_ports(1 + 2 * len(platforms)))
+        specs = [("bare", "bare Flask", "bare_flask:app", {}, (BARE_HOST, "/100"))]
+        for p in platforms:
+            ready = (p["lists"]["home"][0][0], "/")
+            specs.append((f"{p['sites']} uncached", f"{p['sites']} sites uncached", "wsgi:app",
+                          {**p["env"], "ZHANQUN_PAGECACHE": "off"}, ready))
+            # Steady state: no stored page may expire during the measurement (in production each
+            # page is rendered again at most once a minute per process, which a busy site hardly notices).
+            specs.append((f"{p['sites']} cached", f"{p['sites']} sites cached", "wsgi:app",
+                          {**p["env"], "ZHANQUN_PAGECACHE": "on", "ZHANQUN_PAGECACHE_SECONDS": "3600"}, ready))
+        log(f"{workers} worker(s): starting {len(specs)} servers")
+        for key, label, app_spec, env, ready in specs:
+            servers[key] = Server(label, app_spec, workers, env, ready, scratch, next(ports))
+            servers[key].start()
         for server in servers.values():
-            server.stop()
+            server.wait_ready()
 
-
-def machine() -> dict:
-    """Where the numbers were taken."""
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
-        with open("/proc/meminfo") as f:
-            ram_gb = round(int(next(line.split()[1] for line in f if line.startswith("MemTotal:"))) / 1024 / 1024, 1)
-    except OSError:
-        ram_gb = None
-    versions = {}
-    for package in ("Flask", "Werkzeug", "Jinja2", "SQLAlchemy", "Flask-SQLAlchemy", "gunicorn"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    wrk = shutil.which("wrk")
-    if wrk:
-        out = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)
-        versions["wrk"] = (out.stdout or out.stderr).split()[1] if (out.stdout or out.stderr).split()[1:] else "?"
-    return {"nproc": os.cpu_count(), "ram_gb": ram_gb, "cpu": cpu, "python": platform.python_version(),
-            "os": platform.platform(), "versions": versions}
-
-
-def targets(runs: list[dict]) -> list[str]:
-    """The issue's targets, each with the figure reached (one line each)."""
-    lines = []
-    for run in runs:
-        label = f"{run['sites']} sites, {run['workers']} worker(s)"
-        for case in PAGE_CASES:
-            uncached, cached = run["cases"][f"{case} uncached"]["ratio"], run["cases"][f"{case} cached"]["ratio"]
-            lines.append(f"{label}: {case} uncached {uncached:.0%} of bare Flask (target ≥25 %): {'met' if uncached >= 0.25 else 'MISSED'}")
-            lines.append(f"{label}: {case} cached {cached:.0%} of bare Flask (target ≥150 %): {'met' if cached >= 1.5 else 'MISSED'}")
-    by_size = {}
-    for run in runs:
-        by_size.setdefault(run["workers"], {})[run["sites"]] = run
-    for workers, sized in by_size.items():
-        if len(sized) < 2:
-            continue
-        small, large = sized[min(sized)], sized[max(sized)]
-        for case in PAGE_CASES:
-            for mode in ("uncached", "cached"):
-                name = f"{case} {mode}"
-                # Compared as ratios to the yardstick measured in the same slices: absolute req/s of
-                # two runs minutes apart move with whatever else the machine is doing.
-                change = large["cases"][name]["ratio"] / small["cases"][name]["ratio"] - 1
-                lines.append(f"{workers} worker(s): {name} at {max(sized)} vs {min(sized)} sites: {change:+.1%} "
-                             f"(req/s relative to bare Flask; target ≥ −5 %): {'met' if change >= -0.05 else 'MISSED'}")
-        if workers == min(by_size):
+        page_bytes: dict[int, dict[str, int]] = {}
+        for p in platforms:
             for case in PAGE_CASES:
-                for mode in ("uncached", "cached"):
-                    change = small["cpu"][case][f"{mode}_us"] / large["cpu"][case][f"{mode}_us"] - 1
-                    lines.append(f"in-process CPU: {case} {mode} at {max(sized)} vs {min(sized)} sites: {change:+.1%} "
-                                 f"requests per CPU-second (target ≥ −5 %): {'met' if change >= -0.05 else 'MISSED'}")
-        rss = max(c["rss_mb"] for c in large["cases"].values())
-        lines.append(f"{workers} worker(s): worker RSS at {max(sized)} sites {rss:.0f} MB (target ≤150 MB): "
-                     f"{'met' if rss <= 150 else 'MISSED'}")
-    return lines
+                host, path, _ = p["lists"][case][0]
+                status, _headers, body = fetch(servers[f"{p['sites']} uncached"].port, host, path)
+                if status != 200:
+                    raise RuntimeError(f"{p['sites']} sites: {case} page {host}{path} answered {status}")
+                page_bytes.setdefault(p["sites"], {})[case] = len(body)
+        bare_lists = {case: [(BARE_HOST, f"/{page_bytes[small][case]}", "")] for case in PAGE_CASES}
+
+        log(f"{workers} worker(s): warming every page of every list on every worker")
+        warmed = {"bare": warm(servers["bare"], [r for case in PAGE_CASES for r in bare_lists[case]], args.connections)}
+        revalidate: dict[int, list] = {}
+        for p in platforms:
+            for mode in ("uncached", "cached"):
+                name = f"{p['sites']} {mode}"
+                everything = [r for case in PAGE_CASES for r in p["lists"][case]]
+                warmed[name] = warm(servers[name], everything, args.connections)
+                w = warmed[name]
+                log(f"  {name}: {w['pages']} pages, {w['requests']} requests in {w['seconds']} s"
+                    + ("" if w["complete"] else " (INCOMPLETE)"))
+            cached = servers[f"{p['sites']} cached"]
+            revalidate[p["sites"]] = []
+            for host, path, _ in p["lists"]["article"][:REVALIDATE]:
+                status, headers, _body = fetch(cached.port, host, path)
+                if status != 200 or not headers.get("ETag"):
+                    raise RuntimeError(f"{host}{path}: {status}, ETag {headers.get('ETag')!r}")
+                revalidate[p["sites"]].append((host, path, headers["ETag"]))
+
+        cases: dict[str, dict] = {}
+        steal_before = cpu_times()
+        for case in PAGE_CASES:
+            log(f"{workers} worker(s): {case}: {args.rounds} rounds of {args.slice_seconds:g} s")
+            # (name, server, requests), each size next to the other of the same mode
+            plan = [("bare", servers["bare"], bare_lists[case])]
+            plan += [(f"{p['sites']} {mode}", servers[f"{p['sites']} {mode}"], p["lists"][case])
+                     for mode in ("uncached", "cached") for p in platforms]
+            if case == "article":
+                plan += [(f"{p['sites']} 304", servers[f"{p['sites']} cached"], revalidate[p["sites"]]) for p in platforms]
+            names = [name for name, _server, _requests in plan]
+            measured = measure(run, [(server, requests) for _name, server, requests in plan],
+                               args.slice_seconds, args.rounds, args.connections)
+            by_name = dict(zip(names, measured))
+            bare = by_name["bare"]
+            row = {"bare": {**bare, "bytes": page_bytes[small][case]}}
+            for name in names[1:]:
+                m = by_name[name]
+                row[name] = {**m, "ratio": round(m["rps"] / bare["rps"], 3),
+                             "slice_ratio": {k: round(v, 3) for k, v in spread(
+                                 [t / b for t, b in zip(m["slices_rps"], bare["slices_rps"])]).items()}}
+                if not name.endswith("304"):
+                    row[name]["bytes"] = page_bytes[int(name.split()[0])][case]
+            cases[case] = row
+        for n in sizes:
+            host, path, etag = revalidate[n][0]
+            cases["article"][f"{n} 304"]["status"] = fetch(servers[f"{n} cached"].port, host, path, {"If-None-Match": etag})[0]
+        steal_after = cpu_times()
+        steal = (steal_after[0] - steal_before[0]) / max(1, steal_after[1] - steal_before[1])
+        errors = sum(t["errors"] for row in cases.values() for t in row.values())
+        if errors:
+            log(f"{workers} worker(s): {errors} failed requests (see the JSON)")
+
+        scaling = {}
+        if len(sizes) > 1:
+            for case in PAGE_CASES:
+                for mode in ("uncached", "cached", "304") if case == "article" else ("uncached", "cached"):
+                    s, lg = cases[case][f"{small} {mode}"], cases[case][f"{large} {mode}"]
+                    per_slice = spread([b / a - 1 for a, b in zip(s["slices_rps"], lg["slices_rps"])])
+                    scaling[f"{case} {mode}"] = {
+                        "small": small, "large": large, "rps_small": s["rps"], "rps_large": lg["rps"],
+                        "change": round(lg["rps"] / s["rps"] - 1, 4),  # whole run: the same as the change of the whole-run ratio to bare
+                        "ratio_change": round(lg["slice_ratio"]["median"] / s["slice_ratio"]["median"] - 1, 4),
+                        "per_slice": {k: round(v, 4) for k, v in per_slice.items()},
+                    }
+        rss = {name: server.worker_rss_mb() for name, server in servers.items()}
+        return {"workers": workers, "warm": warmed, "cases": cases, "scaling": scaling, "rss_mb_end": rss,
+                "steal": round(steal, 3), "errors": errors}
+    finally:
+        stop_all(servers.values())
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def markdown(result: dict) -> str:
-    m = result["machine"]
-    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
-    run_line = (f"Run {result['when']} with `python bench/public.py {' '.join(result['argv'])}` "
-                f"({result['load_generator']}, {result['seconds']} s per case and server, {result['connections']} connections).")
-    out = [START, "", run_line, "",
-           f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; Python {m['python']}; {versions}.", "",
-           "| sites | workers | case | req/s | p50 ms | p99 ms | worker RSS MB | vs bare Flask |",
-           "|---:|---:|---|---:|---:|---:|---:|---:|"]
-    for run in result["runs"]:
-        for name, case in run["cases"].items():
-            ratio = f"{case['ratio']:.0%}" if "ratio" in case else f"(yardstick, {case['bytes']} B)"
-            out.append(f"| {run['sites']} | {run['workers']} | {name} | {case['rps']:.0f} | {case['p50_ms']:.1f} | "
-                       f"{case['p99_ms']:.1f} | {case['rss_mb']:.0f} | {ratio} |")
-    out += ["", "CPU time per request inside one process (no server, no network), µs:", "",
-            "| sites | case | uncached | cached | bare Flask, same size | uncached vs bare | cached vs bare |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
-    for run in result["runs"]:
-        if run["workers"] != result["runs"][0]["workers"]:
-            continue
-        for case, c in run["cpu"].items():
-            out.append(f"| {run['sites']} | {case} | {c['uncached_us']} | {c['cached_us']} | {c['bare_us']} | "
-                       f"{c['uncached_ratio']:.0%} | {c['cached_ratio']:.0f}× |")
-    out += ["", "Targets:", ""] + [f"- {line}" for line in result["targets"]] + ["", END]
-    return "\n".join(out)
-
-
-def write_doc(text: str) -> None:
-    os.makedirs(os.path.dirname(DOC), exist_ok=True)
-    current = "# Public pages: measurements\n\n" + START + "\n" + END + "\n"
-    if os.path.exists(DOC):
-        with open(DOC, encoding="utf-8") as f:
-            current = f.read()
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        current = before + text + after
-    else:
-        current += "\n" + text + "\n"
-    with open(DOC, "w", encoding="utf-8") as f:
-        f.write(current)
+def expected_seconds(args, sizes: int) -> float:
+    """The load-generator time of a run (warm-up, seeding and in-process measure not included)."""
+    targets_per_worker_count = len(PAGE_CASES) * (1 + 2 * sizes) + sizes  # + the 304 targets in the article case
+    return len(args.workers) * targets_per_worker_count * args.rounds * args.slice_seconds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sites", default="50", help="sites per platform; several as 50,500 (default 50)")
+    parser.add_argument("--sites", default="50", help="sites per platform; several as 50,500, measured side by side (default 50)")
     parser.add_argument("--articles", type=int, default=200, help="articles per site (default 200)")
     parser.add_argument("--workers", default="1,2", help="gunicorn sync worker counts (default 1,2)")
-    parser.add_argument("--seconds", type=float, default=12, help="seconds per case and server (default 12)")
+    parser.add_argument("--seconds", type=float, default=16, help="seconds per target and case, all slices together (default 16)")
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="slices per target, one per round (default 8; with wrk, slices are whole seconds, so at most --seconds rounds)")
     parser.add_argument("--list-size", type=int, default=MAX_LIST, help=f"pages per case, spread over the sites (default {MAX_LIST})")
-    parser.add_argument("--rounds", type=int, default=4, help="slices each measurement is interleaved in (default 4)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (default 4)")
+    parser.add_argument("--cpu-reps", type=int, default=5, help="repetitions of the in-process measure (default 5)")
+    parser.add_argument("--cpu-requests", type=int, default=200,
+                        help="uncached requests per in-process sample (cached 20×, bare 4× as many; default 200)")
     parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto", help="load generator")
-    parser.add_argument("--database-url", help="an EMPTY database to seed instead of a temporary SQLite file")
-    parser.add_argument("--quick", action="store_true", help="10 sites × 50 articles, 1 worker, 2 s per case")
+    parser.add_argument("--database-url", help="EMPTY databases to seed instead of temporary SQLite files, one per size, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="5 and 20 sites × 50 articles, 1 worker, 2 rounds of 1 s")
     parser.add_argument("--json", action="store_true", help="print one JSON object (and do not write the doc)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/performance.md")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sites, args.articles, args.workers, args.seconds, args.list_size = "10", 50, "1", 2, 40
-        args.rounds = 2
+        args.sites, args.articles, args.workers, args.seconds, args.rounds, args.list_size = "5,20", 50, "1", 2, 2, 40
+        args.cpu_reps, args.cpu_requests = 3, 30
     args.workers = [int(w) for w in str(args.workers).split(",")]
-    site_counts = [int(s) for s in str(args.sites).split(",")]
+    site_counts = sorted({int(s) for s in str(args.sites).split(",")})
+    urls = args.database_url.split(",") if args.database_url else [None] * len(site_counts)
+    if len(urls) != len(site_counts):
+        parser.error(f"--database-url: give one empty database per size ({len(site_counts)}), comma-separated")
+    if args.rounds < 1 or args.seconds <= 0:
+        parser.error("--rounds and --seconds must be positive")
     name, run = load_generator(args.load)
+    if name == "wrk":  # wrk runs for whole seconds: fewer rounds rather than longer ones when they would be shorter
+        args.rounds = min(args.rounds, max(1, int(args.seconds)))
+        args.slice_seconds = max(1, round(args.seconds / args.rounds))
+    else:
+        args.slice_seconds = args.seconds / args.rounds
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    runs = []
-    for sites in site_counts:
-        runs += bench_platform(args, sites, run, log)
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt  # so that every server is stopped and every temporary file removed
+
+    signal.signal(signal.SIGTERM, interrupted)
+    for variable in [v for v in os.environ if v.startswith("ZHANQUN_")]:
+        del os.environ[variable]  # the benchmark sets what it needs, in-process and for the servers
+    started = time.monotonic()
+    log(f"sizes {site_counts}, workers {args.workers}: {expected_seconds(args, len(site_counts)) / 60:.1f} minutes of load, "
+        "plus seeding, warming and the in-process measure")
+    platforms: list[dict] = []
+    try:
+        for sites, url in zip(site_counts, urls):
+            platforms.append(prepare_platform(args, sites, url, log))
+        cpu = in_process(platforms, args.cpu_reps, args.cpu_requests, log)
+        for p in platforms:
+            close_app(p)
+        gc.collect()
+        runs = [bench_servers(args, platforms, workers, run, log) for workers in args.workers]
+    finally:
+        for p in platforms:
+            close_app(p)
+            if not args.keep:
+                shutil.rmtree(p["workdir"], ignore_errors=True)
+    if args.keep:
+        log("kept: " + ", ".join(p["workdir"] for p in platforms))
     result = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "argv": argv if argv is not None else sys.argv[1:],
-              "load_generator": name, "seconds": args.seconds, "connections": args.connections, "machine": machine(),
-              "runs": runs, "targets": targets(runs)}
+              "load_generator": name, "sizes": site_counts, "articles": args.articles, "rounds": args.rounds,
+              "slice_seconds": args.slice_seconds, "connections": args.connections,
+              "platforms": [{"sites": p["sites"], "seed_s": p["seed_s"], "pages_per_list": {c: len(v) for c, v in p["lists"].items()}}
+                            for p in platforms],
+              "machine": machine(), "cpu": cpu, "runs": runs}
+    result["duration_s"] = round(time.monotonic() - started)
+    result["targets"] = targets(result)
+    log(f"done in {result['duration_s'] / 60:.1f} minutes")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         for line in result["targets"]:
             print(line)
     if not (args.json or args.quick or args.no_doc):
-        write_doc(markdown(result))
-        log(f"written to {os.path.relpath(DOC, ROOT)}")
+        log(f"written to {os.path.relpath(write_doc(markdown(result)), ROOT)}")
     return 0
 
 

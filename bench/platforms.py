@@ -1,0 +1,70 @@
+"""The platforms a run of bench/public.py measures, and what is requested of them.
+
+One platform per size: a portal and N department sites seeded (``bench/seed.py``) into their own
+database, its app kept open for the in-process measure, the environment its servers run with,
+and per page case (home, column, article) the list of requests the load cycles through. Also the
+names every part of the benchmark shares: the page cases, the Accept-Language header sent with
+every request, and the host of the bare Flask yardstick.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+
+from seed import seed
+
+SECRET = "bench-secret-key-0123456789abcdef0123456789abcdef"
+PAGE_CASES = ("home", "column", "article")
+LANGUAGE = "zh-CN,zh;q=0.9"  # what load.py sends: stored pages are kept per locale
+BARE_HOST = "bench.localhost"
+# Requests in one load list: spread over every site, bounded so that warming stays quick.
+MAX_LIST = 500
+
+
+def request_lists(layout: dict, limit: int) -> dict[str, list[tuple[str, str, str]]]:
+    """Per case, the (host, path, etag) triples the load generator cycles through: every site
+    appears (up to ``limit`` entries), then more pages of each site."""
+    sites = layout["sites"]
+    per_site = max(1, limit // len(sites))
+    home = [(s["host"], "/", "") for s in sites]
+    column = [(s["host"], s["columns"][k % len(s["columns"])], "") for k in range(per_site) for s in sites]
+    article = [(s["host"], f"/a/{s['articles'][(k * 37) % len(s['articles'])]}.html", "") for k in range(per_site) for s in sites]
+    return {"home": home[:limit], "column": column[:limit], "article": article[:limit]}
+
+
+def prepare_platform(args, sites: int, database_url: str | None, log) -> dict:
+    """Seed one platform into its own database; its app stays open for the in-process measure."""
+    from zhanqun import create_app
+
+    workdir = tempfile.mkdtemp(prefix=f"zhanqun-bench-{sites}-")
+    platform_ = {"sites": sites, "workdir": workdir}
+    try:
+        database_url = database_url or "sqlite:///" + os.path.join(workdir, "zhanqun.db")
+        env = {"ZHANQUN_DATABASE_URL": database_url, "ZHANQUN_INSTANCE_PATH": os.path.join(workdir, "instance"),
+               "ZHANQUN_SECRET_KEY": SECRET, "ZHANQUN_DOMAIN": "localhost", "ZHANQUN_ENV": "production"}
+        started = time.monotonic()
+        # The stored pages must not expire while a measurement runs (steady state), in-process as under gunicorn.
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": env["ZHANQUN_INSTANCE_PATH"],
+                          "SECRET_KEY": SECRET, "ZHANQUN_DOMAIN": "localhost", "ZHANQUN_REDIS_URL": None,
+                          "ZHANQUN_PAGECACHE_SECONDS": 3600})
+        layout = seed(app, sites, args.articles, progress=lambda n: log(f"  seeded {n} sites"))
+        seconds = round(time.monotonic() - started, 1)
+        log(f"seeded {sites} sites × {args.articles} articles in {seconds:.0f} s")
+        platform_.update(env=env, app=app, lists=request_lists(layout, args.list_size), seed_s=seconds)
+        return platform_
+    except BaseException:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def close_app(platform_: dict) -> None:
+    """Dispose of the database engine of ``platform_``'s app and forget the app (once; later calls do nothing)."""
+    app = platform_.pop("app", None)
+    if app is not None:
+        from zhanqun.platform.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()
