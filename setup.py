@@ -2,7 +2,7 @@
 import glob
 import os
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 
@@ -30,7 +30,9 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["zhanqun", "zhanqun.*"]),
+    # Namespace discovery: template, static and migration folders hold package data without an
+    # __init__.py, and setuptools warns about every such folder unless it is listed as a package.
+    packages=find_namespace_packages(include=["zhanqun", "zhanqun.*"], exclude=["*.__pycache__"]),
     include_package_data=True,
     zip_safe=False,
     install_requires=[
