@@ -79,9 +79,10 @@ def _init_extensions(app: Flask) -> None:
     requests.init_app(app)
     csrf.init_app(app)
     # Flask-Login's own context processor loads the user for every template; public pages
-    # never show one, so templates get the lazy ``current_user`` proxy instead.
+    # never show one, so templates get the lazy ``current_user`` proxy instead (a global: a
+    # context processor would cost every page a call and a dict update for the same object).
     login_manager.init_app(app, add_context_processor=False)
-    app.context_processor(lambda: {"current_user": current_user})
+    app.jinja_env.globals["current_user"] = current_user
     app.extensions["zhanqun_hostmap"] = HostMap(
         app.config["ZHANQUN_DOMAIN"], refresh_seconds=app.config["ZHANQUN_HOSTMAP_REFRESH_SECONDS"]
     )

@@ -40,7 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(console_views.bp)
     app.url_defaults(rendering.keep_page_mode)
     app.after_request(_private_preview)
-    app.context_processor(rendering.site_context)
+    # Globals rather than a context processor: they are the same functions on every page.
+    app.jinja_env.globals.update(rendering.template_helpers())
     register_media_check()
     site_menu_item("theme_settings.edit", _l("Theme"), Role.SITE_ADMIN, order=80)
 
@@ -49,7 +50,7 @@ def _private_preview(response):
     """A preview is for the site admin who asked: never stored by a cache, never indexed."""
     from flask import g
 
-    current = g.get("_zhanqun_page_theme")
+    current = g._get_current_object().get("_zhanqun_page_theme")
     if current is not None and current.preview:
         response.headers["Cache-Control"] = "private, no-store"
         response.headers["X-Robots-Tag"] = "noindex"

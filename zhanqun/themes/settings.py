@@ -8,6 +8,7 @@ unchecked ever reaches a page's CSS or HTML.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from flask_babel import gettext as _
@@ -30,8 +31,10 @@ def contrast_ratio(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+@functools.lru_cache(maxsize=256)
 def shade(colour: str, amount: float = 0.22) -> str:
-    """``colour`` darkened towards black by ``amount`` (for hover and navigation bars)."""
+    """``colour`` darkened towards black by ``amount`` (for hover and navigation bars; every
+    page's CSS asks for the same few, so the results are kept)."""
     channels = [round(int(colour[i:i + 2], 16) * (1 - amount)) for i in (1, 3, 5)]
     return "#" + "".join(f"{c:02x}" for c in channels)
 

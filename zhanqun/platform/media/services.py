@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
+from babel import numbers
 from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from marshmallow import ValidationError
 
 from zhanqun.platform import audit
 from zhanqun.platform.extensions import db
+from zhanqun.platform.i18n import page_locale
 from zhanqun.platform.media import filetypes, storage
 from zhanqun.platform.media.metadata import strip_jpeg_metadata
 from zhanqun.platform.media.models import Media, MediaKind
@@ -317,13 +319,22 @@ def type_label(media: Media) -> str:
     return media.content_type
 
 
+# Parsed once: Babel parses a pattern given as a string on every call.
+_SIZE_PATTERN = numbers.parse_pattern("#,##0.#")
+
+
 def human_size(n: int) -> str:
-    """A byte count for people: ``532 bytes``, ``48.2 KB``, ``3.1 MB`` (numbers formatted for the locale)."""
+    """A byte count for people: ``532 bytes``, ``48.2 KB``, ``3.1 MB`` (numbers formatted for the locale).
+
+    Babel is called directly with the page's locale: Flask-Babel's ``format_decimal`` looks
+    the locale up again on every call (an article page lists its files).
+    """
+    locale = page_locale()
     if n < 1024:
-        return ngettext("%(size)s byte", "%(size)s bytes", n, size=format_decimal(n))
+        return ngettext("%(size)s byte", "%(size)s bytes", n, size=numbers.format_decimal(n, locale=locale))
     value, unit = n / 1024, "KB"
     for bigger in ("MB", "GB"):
         if value < 1024:
             break
         value, unit = value / 1024, bigger
-    return f"{format_decimal(value, format='#,##0.#')} {unit}"
+    return f"{numbers.format_decimal(value, format=_SIZE_PATTERN, locale=locale)} {unit}"

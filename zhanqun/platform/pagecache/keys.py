@@ -12,30 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
-
-from zhanqun.platform.i18n import from_language_tag
-
-_ACCEPT_CACHE: dict[str, str | None] = {}
-_ACCEPT_CACHE_SIZE = 512
-
-
-def accepted_locale(header: str) -> str | None:
-    """Our locale for an Accept-Language header, if it names a supported one (memoised)."""
-    try:
-        return _ACCEPT_CACHE[header]
-    except KeyError:
-        pass
-    locale = None
-    for tag, _quality in parse_accept_header(header, LanguageAccept):
-        locale = from_language_tag(tag)
-        if locale:
-            break
-    if len(_ACCEPT_CACHE) >= _ACCEPT_CACHE_SIZE:
-        _ACCEPT_CACHE.clear()
-    _ACCEPT_CACHE[header] = locale
-    return locale
+from zhanqun.platform.i18n import accepted_locale, from_language_tag
 
 
 def page_locale(environ: dict, query: list[tuple[str, str]], default: str) -> str:
