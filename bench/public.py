@@ -43,6 +43,7 @@ from load import load_generator  # noqa: E402
 from platforms import BARE_HOST, MAX_LIST, PAGE_CASES, close_app, prepare_platform  # noqa: E402
 from report import machine, markdown, spread, targets, write_doc  # noqa: E402
 from servers import Server, cpu_times, fetch, free_ports, measure, stop_all, warm  # noqa: E402
+from work import work_per_request  # noqa: E402
 
 REVALIDATE = 300  # article pages in the 304 list
 
@@ -171,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="slices per target, one per round (default 8; with wrk, slices are whole seconds, so at most --seconds rounds)")
     parser.add_argument("--list-size", type=int, default=MAX_LIST, help=f"pages per case, spread over the sites (default {MAX_LIST})")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (default 4)")
+    parser.add_argument("--work-pages", type=int, default=100,
+                        help="pages per case whose Python calls and SQLite steps are counted (default 100)")
     parser.add_argument("--cpu-reps", type=int, default=5, help="repetitions of the in-process measure (default 5)")
     parser.add_argument("--cpu-requests", type=int, default=200,
                         help="uncached requests per in-process sample (cached 20×, bare 4× as many; default 200)")
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.sites, args.articles, args.workers, args.seconds, args.rounds, args.list_size = "5,20", 50, "1", 2, 2, 40
-        args.cpu_reps, args.cpu_requests = 3, 30
+        args.cpu_reps, args.cpu_requests, args.work_pages = 3, 30, 10
     args.workers = [int(w) for w in str(args.workers).split(",")]
     site_counts = sorted({int(s) for s in str(args.sites).split(",")})
     urls = args.database_url.split(",") if args.database_url else [None] * len(site_counts)
@@ -215,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         for sites, url in zip(site_counts, urls):
             platforms.append(prepare_platform(args, sites, url, log))
         cpu = in_process(platforms, args.cpu_reps, args.cpu_requests, log)
+        work = work_per_request(platforms, args.work_pages, log)
         for p in platforms:
             close_app(p)
         gc.collect()
@@ -231,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
               "slice_seconds": args.slice_seconds, "connections": args.connections,
               "platforms": [{"sites": p["sites"], "seed_s": p["seed_s"], "pages_per_list": {c: len(v) for c, v in p["lists"].items()}}
                             for p in platforms],
-              "machine": machine(), "cpu": cpu, "runs": runs}
+              "machine": machine(), "cpu": cpu, "work": work, "runs": runs}
     result["duration_s"] = round(time.monotonic() - started)
     result["targets"] = targets(result)
     log(f"done in {result['duration_s'] / 60:.1f} minutes")

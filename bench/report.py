@@ -86,6 +86,15 @@ def targets(result: dict) -> list[str]:
         lines.append(f"in-process CPU: {name} at {s['large']} vs {s['small']} sites: {s['change']:+.1%} requests per CPU-second "
                      f"(medians of {cpu['reps']} repetitions; per repetition {p['min']:+.1%} … {p['max']:+.1%}; target ≥ −5 %): "
                      f"{verdict(s['change'] >= -0.05)}")
+    work = result.get("work", {})
+    for name, change in work.get("scaling", {}).items():
+        worst = max(change.values())
+        lines.append(f"work per request: {name} at {work['large']} vs {work['small']} sites: Python calls {change['calls']:+.1%}, "
+                     f"SQLite steps {change['sqlite_steps']:+.1%} (the same pages; target ≤ +5 %): {verdict(worst <= 0.05)}")
+    if len(work.get("refresh_us", {})) > 1:
+        refresh = ", ".join(f"{us:.0f} µs at {n} sites" for n, us in work["refresh_us"].items())
+        lines.append(f"site versions snapshot, re-read at most once a second per process: {refresh} "
+                     f"(at most {max(work['refresh_us'].values()) / 1e4:.2f} % of a worker's second)")
     incomplete = [f"{run['workers']} worker(s) {name}" for run in result["runs"] for name, w in run["warm"].items() if not w["complete"]]
     if incomplete:
         lines.append("warm-up INCOMPLETE (not every worker served every page) for: " + ", ".join(incomplete))
@@ -151,6 +160,15 @@ def markdown(result: dict) -> str:
             out.append(f"| {n} | {case} | {c['uncached_us']:.0f} ({c['uncached_min_us']:.0f}) | {c['cached_us']:.1f} "
                        f"({c['cached_min_us']:.1f}) | {c['bare_us']:.0f} ({c['bare_min_us']:.0f}) | "
                        f"{c['uncached_ratio']:.0%} | {c['cached_ratio']:.0f}× |")
+    work = result.get("work")
+    if work:
+        out += ["", f"Work per request, counted (the same pages on every platform, up to {max(work['pages'].values())} per case; "
+                "see bench/work.py): Python function calls / SQLite VM steps:", "",
+                "| sites | page | uncached | cached |", "|---:|---|---:|---:|"]
+        for n, per_case in work["sizes"].items():
+            for case, c in per_case.items():
+                out.append(f"| {n} | {case} | {c['uncached']['calls']} / {c['uncached']['sqlite_steps']} | "
+                           f"{c['cached']['calls']} / {c['cached']['sqlite_steps']} |")
     out += ["", "Targets:", ""] + [f"- {line}" for line in result["targets"]]
     return "\n".join(out)
 
