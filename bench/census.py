@@ -15,17 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from importlib import metadata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from docblock import DOC, write_block
+from report import machine as machine_facts
 from seed import seed
 
 # The block between <!-- bench/census.py: start --> and <!-- bench/census.py: end --> in docs/performance.md,
@@ -34,16 +33,10 @@ OWNER, SECTION = "bench/census.py", "## Census (`bench/census.py`, issue 6)"
 
 
 def machine() -> str:
-    cpu, ram = "", "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
-        with open("/proc/meminfo") as f:
-            ram = round(int(next(line.split()[1] for line in f if line.startswith("MemTotal:"))) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("Flask", "SQLAlchemy", "Werkzeug"))
-    return f"{os.cpu_count()} CPUs ({cpu}), {ram} GB RAM, {platform.platform()}; Python {platform.python_version()}; {versions}"
+    """Where the figure was taken, in one line (the facts public.py's report gathers)."""
+    m = machine_facts()
+    versions = ", ".join(f"{p} {m['versions'][p]}" for p in ("Flask", "SQLAlchemy", "Werkzeug"))
+    return f"{m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; Python {m['python']}; {versions}"
 
 
 def run(sites: int, articles: int, database_url: str | None) -> dict:
