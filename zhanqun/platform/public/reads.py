@@ -46,7 +46,7 @@ class _Compiled:
     defaults: dict  # the literals' values, already converted for the driver
     bind_processors: dict  # for the parameters given at run time
     row: type
-    result_processors: tuple
+    result_processors: tuple  # one per column, or empty when no column needs one
 
 
 _compiled: dict[tuple[int, str], tuple[sa.Executable, _Compiled]] = {}
@@ -55,7 +55,9 @@ _compile_lock = threading.Lock()
 
 def run(statement: sa.Select | sa.CompoundSelect, params: dict) -> list[tuple]:
     """The rows of ``statement`` with ``params`` as named tuples (fields by column name)."""
-    compiled = _compiled_for(statement, db.engine.dialect)
+    engine = db.engine
+    dialect = engine.dialect
+    compiled = _compiled_for(statement, dialect)
     if _session_in_transaction():
         return [compiled.row._make(row) for row in db.session.connection().execute(statement, params)]
     values = {**compiled.defaults, **params}
@@ -67,8 +69,8 @@ def run(statement: sa.Select | sa.CompoundSelect, params: dict) -> list[tuple]:
         arguments = {name: values[name] for name in compiled.names}
     for observer in _observers:
         observer(compiled.sql, arguments)
-    dbapi = db.engine.dialect.loaded_dbapi
-    cursor = _connection().cursor()
+    dbapi = dialect.loaded_dbapi
+    cursor = _connection(engine).cursor()
     try:
         cursor.execute(compiled.sql, arguments)
         fetched = cursor.fetchall()
@@ -77,7 +79,7 @@ def run(statement: sa.Select | sa.CompoundSelect, params: dict) -> list[tuple]:
     finally:
         cursor.close()
     processors, make = compiled.result_processors, compiled.row._make
-    if not any(processors):
+    if not processors:
         return [make(row) for row in fetched]
     return [make([p(v) if p else v for p, v in zip(processors, row)]) for row in fetched]
 
@@ -99,10 +101,10 @@ def observe(observer: Callable[[str, object], None]) -> Iterator[None]:
         _observers.remove(observer)
 
 
-def _connection():
+def _connection(engine):
     connection = g.get(_CONNECTION)
     if connection is None:
-        connection = g._zhanqun_read_connection = db.engine.raw_connection()
+        connection = g._zhanqun_read_connection = engine.raw_connection()
     return connection
 
 
@@ -140,4 +142,6 @@ def _compile(statement, dialect) -> _Compiled:
     columns = statement.selected_columns
     row = namedtuple("Row", columns.keys(), rename=True)
     results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    if not any(results):
+        results = ()  # the rows are ready as the driver gives them
     return _Compiled(compiled.string, names, positional, defaults, processors, row, results)
