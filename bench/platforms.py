@@ -24,14 +24,23 @@ MAX_LIST = 500
 
 
 def request_lists(layout: dict, limit: int) -> dict[str, list[tuple[str, str, str]]]:
-    """Per case, the (host, path, etag) triples the load generator cycles through: every site
-    appears (up to ``limit`` entries), then more pages of each site."""
+    """Per case, the (host, path, etag) triples the load generator cycles through: entry ``j``
+    is a page of site ``j mod N``, so every site appears (up to ``limit`` entries), then more
+    pages of each site.
+
+    Which page of its site an entry asks for depends on ``j`` alone, never on the number of
+    sites, so that the lists of every size hold the same kinds of page in the same proportions
+    (the j-th article of every size is as often one with attachments, the j-th column as often a
+    sub-column). Picking by the site's turn instead made the 500-site list ask for every site's
+    first article, which has attachments, where the 50-site list asked for 3 in 10."""
     sites = layout["sites"]
-    per_site = max(1, limit // len(sites))
+    def site(j: int) -> dict:
+        return sites[j % len(sites)]
+
     home = [(s["host"], "/", "") for s in sites]
-    column = [(s["host"], s["columns"][k % len(s["columns"])], "") for k in range(per_site) for s in sites]
-    article = [(s["host"], f"/a/{s['articles'][(k * 37) % len(s['articles'])]}.html", "") for k in range(per_site) for s in sites]
-    return {"home": home[:limit], "column": column[:limit], "article": article[:limit]}
+    column = [(site(j)["host"], site(j)["columns"][j % len(site(j)["columns"])], "") for j in range(limit)]
+    article = [(site(j)["host"], f"/a/{site(j)['articles'][(j * 37) % len(site(j)['articles'])]}.html", "") for j in range(limit)]
+    return {"home": home[:limit], "column": column, "article": article}
 
 
 def prepare_platform(args, sites: int, database_url: str | None, log) -> dict:

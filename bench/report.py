@@ -8,6 +8,7 @@ tables, and :func:`write_doc` puts them into the ``bench/public.py`` block of do
 """
 from __future__ import annotations
 
+import math
 import os
 import platform
 import shutil
@@ -24,8 +25,25 @@ OWNER, SECTION = "bench/public.py", "### Benchmark"
 
 
 def spread(values: list[float]) -> dict:
-    """The median, min and max of ``values``."""
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+    """The median, min and max of ``values``, and the 95 % confidence interval of the median
+    (``low``, ``high``; see :func:`median_interval`)."""
+    low, high = median_interval(values)
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "low": low, "high": high}
+
+
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """The distribution-free confidence interval of the median of ``values``: the k-th smallest
+    and the k-th largest value, for the largest k such that fewer than k of n values fall below
+    the true median with probability at most (1 − confidence) / 2 (binomial, p = ½). With too
+    few values for that (fewer than 6 at 95 %), the min and the max."""
+    ordered, n = sorted(values), len(values)
+    k, below = 0, 0.0
+    while k < n // 2:
+        below += math.comb(n, k) / 2 ** n  # P(exactly k values below the median)
+        if below > (1 - confidence) / 2:
+            break
+        k += 1
+    return (ordered[k - 1], ordered[n - k]) if k else (ordered[0], ordered[-1])
 
 
 def machine() -> dict:
@@ -73,7 +91,8 @@ def targets(result: dict) -> list[str]:
         for name, s in run["scaling"].items():
             p = s["per_slice"]
             lines.append(f"{w} worker(s): {name} at {s['large']} vs {s['small']} sites: {p['median']:+.1%} req/s "
-                         f"(median of {result['rounds']} same-slice ratios, range {p['min']:+.1%} … {p['max']:+.1%}; "
+                         f"(median of {result['rounds']} same-slice ratios, its 95 % interval {p['low']:+.1%} … {p['high']:+.1%}, "
+                         f"range {p['min']:+.1%} … {p['max']:+.1%}; "
                          f"whole run {s['change']:+.1%}, ratio to bare Flask {s['ratio_change']:+.1%}; target ≥ −5 %): "
                          f"{verdict(p['median'] >= -0.05)}")
         largest = f"{max(sizes)} "
@@ -141,15 +160,16 @@ def markdown(result: dict) -> str:
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         out += ["", f"{large} sites against {small}, measured in the same slices (change of req/s; per slice: the ratio "
-                f"{large}/{small} of each round, median (min … max)):", "",
-                f"| workers | page | mode | req/s at {small} | req/s at {large} | whole run | vs bare Flask | per slice |",
-                "|---:|---|---|---:|---:|---:|---:|---:|"]
+                f"{large}/{small} of each round, median (min … max); its 95 % confidence interval):", "",
+                f"| workers | page | mode | req/s at {small} | req/s at {large} | whole run | vs bare Flask | per slice | median's 95 % interval |",
+                "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
         for run in result["runs"]:
             for name, s in run["scaling"].items():
                 case, mode = name.split()
                 p = s["per_slice"]
                 out.append(f"| {run['workers']} | {case} | {mode} | {s['rps_small']:.0f} | {s['rps_large']:.0f} | {s['change']:+.1%} | "
-                           f"{s['ratio_change']:+.1%} | {p['median']:+.1%} ({p['min']:+.1%} … {p['max']:+.1%}) |")
+                           f"{s['ratio_change']:+.1%} | {p['median']:+.1%} ({p['min']:+.1%} … {p['max']:+.1%}) | "
+                           f"{p['low']:+.1%} … {p['high']:+.1%} |")
     cpu = result["cpu"]
     out += ["", f"CPU time per request inside one process (no server, no network), µs: median of {cpu['reps']} "
             "repetitions (min), all sizes interleaved, every page warmed first:", "",
