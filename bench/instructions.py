@@ -135,13 +135,15 @@ def measure(args, log) -> dict:
             with open(platform_["file"], "w", encoding="utf-8") as f:
                 json.dump({"env": platform_["env"], "lists": platform_["lists"]}, f)
             platforms.append(platform_)
-        jobs = [(p, case, mode, count, True) for p in platforms for case, mode in args.pairs for count in (0, args.requests)]
-        jobs += [(p, case, mode, args.requests, False) for p in platforms for case, mode in args.pairs]
+        # (size, case, mode, requests, under valgrind): two valgrind runs and one plain run per page
+        jobs = [(p["sites"], case, mode, count, True) for p in platforms for case, mode in args.pairs for count in (0, args.requests)]
+        jobs += [(p["sites"], case, mode, args.requests, False) for p in platforms for case, mode in args.pairs]
+        files = {p["sites"]: p["file"] for p in platforms}
         log(f"{len(jobs)} runs ({len(jobs) * 2 // 3} under valgrind), {args.jobs} at a time")
         started = time.monotonic()
         with ThreadPoolExecutor(args.jobs) as pool:
-            runs = list(pool.map(lambda job: _run(job[0]["file"], *job[1:4], scratch, job[4]), jobs))
-        by_job = {(p["sites"], case, mode, count, valgrind): run for (p, case, mode, count, valgrind), run in zip(jobs, runs)}
+            runs = list(pool.map(lambda job: _run(files[job[0]], *job[1:4], scratch, valgrind=job[4]), jobs))
+        by_job = dict(zip(jobs, runs))
         result = {"requests": args.requests, "articles": args.articles, "minutes": round((time.monotonic() - started) / 60, 1),
                   "valgrind": subprocess.run(["valgrind", "--version"], capture_output=True, text=True).stdout.strip(),
                   "per_request": {}}
