@@ -103,7 +103,8 @@ def targets(result: dict) -> list[str]:
     for name, s in cpu.get("scaling", {}).items():
         p = s["per_rep"]
         lines.append(f"in-process CPU: {name} at {s['large']} vs {s['small']} sites: {s['change']:+.1%} requests per CPU-second "
-                     f"(medians of {cpu['reps']} repetitions; per repetition {p['min']:+.1%} … {p['max']:+.1%}; target ≥ −5 %): "
+                     f"(median of {cpu['reps']} same-repetition ratios, its 95 % interval {p['low']:+.1%} … {p['high']:+.1%}, "
+                     f"range {p['min']:+.1%} … {p['max']:+.1%}; ratio of the medians {s['of_medians']:+.1%}; target ≥ −5 %): "
                      f"{verdict(s['change'] >= -0.05)}")
     work = result.get("work", {})
     for name, change in work.get("scaling", {}).items():

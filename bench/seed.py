@@ -44,6 +44,7 @@ COLUMNS = [  # slug, name, kind, parent slug
     ("xxgk", "信息公开", "list", None), ("zcjd", "政策解读", "list", "xxgk"), ("rsxx", "人事信息", "list", "xxgk"),
     ("zt", "专题专栏", "topic", None), ("aqsc", "安全生产", "list", "zt"), ("jgjj", "机构简介", "page", None),
 ]
+PAGE_SIZE = 20  # list lines per column page (the column default)
 
 
 def site_specs(count: int) -> list[dict]:
@@ -92,7 +93,7 @@ def seed(app, sites: int, articles: int, rng_seed: int = 7, progress=None) -> di
             with tenant_context(tenant.id):
                 by_slug: dict[str, Column] = {}
                 for position, (slug, name, kind, parent) in enumerate(COLUMNS):
-                    column = Column(slug=slug, name=name, kind=ColumnKind(kind), position=position,
+                    column = Column(slug=slug, name=name, kind=ColumnKind(kind), position=position, page_size=PAGE_SIZE,
                                     parent_id=by_slug[parent].id if parent else None,
                                     body="<p>本局是县人民政府工作部门。</p>" if kind == "page" else "")
                     db.session.add(column)
@@ -110,7 +111,8 @@ def seed(app, sites: int, articles: int, rng_seed: int = 7, progress=None) -> di
                 rows = []
                 for n in range(articles):
                     title, summary, body = article_text(rng)
-                    rows.append({"tenant_id": tenant.id, "column_id": rng.choice(lists).id, "title": title, "summary": summary,
+                    # In turn, so that every site has the same column pages (see platforms.request_lists).
+                    rows.append({"tenant_id": tenant.id, "column_id": lists[n % len(lists)].id, "title": title, "summary": summary,
                                  "body": body, "source": tenant.name, "author": "办公室", "status": Status.PUBLISHED,
                                  "published_at": now - timedelta(hours=n * 7 + rng.randint(0, 6))})
                 db.session.execute(sa.insert(Article), rows)
@@ -120,9 +122,11 @@ def seed(app, sites: int, articles: int, rng_seed: int = 7, progress=None) -> di
                          for aid in article_ids[::4] for k in range(2)]
                 db.session.execute(sa.insert(ArticleAttachment), links)
                 db.session.commit()
+                pages = [-(-len(range(k, articles, len(lists))) // PAGE_SIZE) for k in range(len(lists))]
+                paths = [f"/c/{c.slug}/" if c.parent_id is None else f"/c/{_parent_slug(by_slug, c)}/{c.slug}/" for c in lists]
                 layout.append({"host": f"{tenant.slug}.{app.config['ZHANQUN_DOMAIN']}", "articles": article_ids,
-                               "columns": [f"/c/{c.slug}/" if c.parent_id is None else f"/c/{_parent_slug(by_slug, c)}/{c.slug}/"
-                                           for c in lists]})
+                               "column_pages": [path if page == 1 else f"{path}?page={page}"
+                                           for path, count in zip(paths, pages) for page in range(1, max(count, 1) + 1)]})
             if progress and (index + 1) % 50 == 0:
                 progress(index + 1)
     return {"sites": layout}
