@@ -92,7 +92,7 @@ def targets(result: dict) -> list[str]:
             p = s["per_slice"]
             lines.append(f"{w} worker(s): {name} at {s['large']} vs {s['small']} sites: {p['median']:+.1%} req/s "
                          f"(median of {result['rounds']} same-slice ratios, its 95 % interval {p['low']:+.1%} … {p['high']:+.1%}, "
-                         f"range {p['min']:+.1%} … {p['max']:+.1%}; "
+                         f"range {p['min']:+.1%} … {p['max']:+.1%}; {_per_start(s)}"
                          f"whole run {s['change']:+.1%}, ratio to bare Flask {s['ratio_change']:+.1%}; target ≥ −5 %): "
                          f"{verdict(p['median'] >= -0.05)}")
         largest = f"{max(sizes)} "
@@ -121,6 +121,17 @@ def targets(result: dict) -> list[str]:
     return lines
 
 
+def _starts(result: dict) -> str:
+    starts = result["runs"][0].get("starts", 1) if result["runs"] else 1
+    return f", the servers started {starts} times (warmed again each time), each for an equal share of the rounds" if starts > 1 else ""
+
+
+def _per_start(scaling: dict) -> str:
+    """The medians of each start of the servers, when they were started more than once."""
+    starts = scaling.get("per_start", [])
+    return f"per start of the servers {', '.join(f'{v:+.1%}' for v in starts)}; " if len(starts) > 1 else ""
+
+
 def markdown(result: dict) -> str:
     """The text of the marked block in docs/performance.md (without the markers)."""
     m = result["machine"]
@@ -138,7 +149,7 @@ def markdown(result: dict) -> str:
         f"Platforms: {platforms}. Before anything was measured, every worker of every server had served every page "
         f"of the request lists{warm_note} ({warm_requests} warm-up requests in all). Each page case was then measured in "
         f"{result['rounds']} rounds of {result['slice_seconds']:g} s per target, every target in every round (in "
-        f"alternating order): {result['rounds'] * result['slice_seconds']:g} s per target. \"per slice\" is the "
+        f"alternating order): {result['rounds'] * result['slice_seconds']:g} s per target{_starts(result)}. \"per slice\" is the "
         "median (min–max) of the ratios of the same round. CPU time taken by other guests of the host (steal) "
         "while the load ran: " + ", ".join(f"{run['steal']:.0%} ({run['workers']} worker(s))" for run in result["runs"])
         + "; failed requests: " + (", ".join(f"{run['errors']} ({run['workers']} worker(s))" for run in result["runs"])
@@ -161,16 +172,17 @@ def markdown(result: dict) -> str:
     if len(sizes) > 1:
         small, large = min(sizes), max(sizes)
         out += ["", f"{large} sites against {small}, measured in the same slices (change of req/s; per slice: the ratio "
-                f"{large}/{small} of each round, median (min … max); its 95 % confidence interval):", "",
-                f"| workers | page | mode | req/s at {small} | req/s at {large} | whole run | vs bare Flask | per slice | median's 95 % interval |",
-                "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+                f"{large}/{small} of each round, median (min … max); its 95 % confidence interval; the median of each start of the servers):", "",
+                f"| workers | page | mode | req/s at {small} | req/s at {large} | whole run | vs bare Flask | per slice | median's 95 % interval | per start |",
+                "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
         for run in result["runs"]:
             for name, s in run["scaling"].items():
                 case, mode = name.split()
                 p = s["per_slice"]
+                starts = ", ".join(f"{v:+.1%}" for v in s.get("per_start", []))
                 out.append(f"| {run['workers']} | {case} | {mode} | {s['rps_small']:.0f} | {s['rps_large']:.0f} | {s['change']:+.1%} | "
                            f"{s['ratio_change']:+.1%} | {p['median']:+.1%} ({p['min']:+.1%} … {p['max']:+.1%}) | "
-                           f"{p['low']:+.1%} … {p['high']:+.1%} |")
+                           f"{p['low']:+.1%} … {p['high']:+.1%} | {starts} |")
     cpu = result["cpu"]
     out += ["", f"CPU time per request inside one process (no server, no network), µs: median of {cpu['reps']} "
             "repetitions (min), all sizes interleaved, every page warmed first:", "",

@@ -217,23 +217,26 @@ def warm(server: Server, requests, connections: int) -> dict:
             "complete": not missing}
 
 
-def measure(run, targets: list, slice_seconds: float, rounds: int, connections: int) -> list[dict]:
+def measure(run, targets: list, slice_seconds: float, rounds: int, connections: int) -> list[list[dict]]:
     """Measure each ``(server, requests)`` target for ``rounds`` slices of ``slice_seconds``, all
     targets in every round, in alternating order (forward, then backward), so that a burst of load
-    from elsewhere on the machine, or a slow drift, hits every target alike. Slice ``r`` of every
-    target belongs to round ``r``. p50 is the median of the slices' p50s, p99 the worst slice's p99."""
+    from elsewhere on the machine, or a slow drift, hits every target alike. Returns each target's
+    slices; slice ``r`` of every target belongs to round ``r`` (see :func:`summarise`)."""
     parts: list[list[dict]] = [[] for _ in targets]
     for r in range(rounds):
         order = range(len(targets)) if r % 2 == 0 else reversed(range(len(targets)))
         for index in order:
             server, requests = targets[index]
             parts[index].append(run(server.port, requests, slice_seconds, connections))
-    results = []
-    for (server, _), slices in zip(targets, parts):
-        results.append({
-            "rps": round(sum(s["requests"] for s in slices) / sum(s["elapsed"] for s in slices), 1),
-            "p50_ms": round(statistics.median(s["p50_ms"] for s in slices), 2), "p99_ms": round(max(s["p99_ms"] for s in slices), 2),
-            "requests": sum(s["requests"] for s in slices), "errors": sum(s["errors"] for s in slices),
-            "rss_mb": server.worker_rss_mb(), "slices_rps": [round(s["rps"], 1) for s in slices],
-        })
-    return results
+    return parts
+
+
+def summarise(slices: list[dict], rss_mb: float) -> dict:
+    """One target's figures from its slices: req/s over all of them, p50 the median of the slices'
+    p50s, p99 the worst slice's p99, and every slice's req/s."""
+    return {
+        "rps": round(sum(s["requests"] for s in slices) / sum(s["elapsed"] for s in slices), 1),
+        "p50_ms": round(statistics.median(s["p50_ms"] for s in slices), 2), "p99_ms": round(max(s["p99_ms"] for s in slices), 2),
+        "requests": sum(s["requests"] for s in slices), "errors": sum(s["errors"] for s in slices),
+        "rss_mb": rss_mb, "slices_rps": [round(s["rps"], 1) for s in slices],
+    }
