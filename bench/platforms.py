@@ -8,6 +8,8 @@ every request, and the host of the bare Flask yardstick.
 """
 from __future__ import annotations
 
+import functools
+import math
 import os
 import shutil
 import tempfile
@@ -52,8 +54,13 @@ def _nth(j: int, count: int) -> int:
     """Which of a site's ``count`` pages entry ``j`` asks for: ``j mod p``, ``p`` the largest prime
     not above ``count``. Entries ``N`` apart then get different pages, up to ``p`` of them,
     unless ``N`` is a multiple of ``p`` (the seed's 14 column pages and 200 articles give 13 and 199)."""
-    prime = next((p for p in range(count, 1, -1) if all(p % d for d in range(2, int(p ** 0.5) + 1))), 1)
-    return j % prime
+    return j % _largest_prime(count)
+
+
+@functools.lru_cache
+def _largest_prime(count: int) -> int:
+    """The largest prime not above ``count`` (1 when there is none)."""
+    return next((p for p in range(count, 1, -1) if all(p % d for d in range(2, math.isqrt(p) + 1))), 1)
 
 
 def prepare_platform(args, sites: int, database_url: str | None, log) -> dict:

@@ -114,24 +114,29 @@ def bench_servers(args, platforms: list[dict], workers: int, run, log) -> dict:
     if errors:
         log(f"{workers} worker(s): {errors} failed requests (see the JSON)")
 
-    scaling = {}
-    if len(sizes) > 1:
-        bounds = [sum(per_start[:k]) for k in range(len(per_start) + 1)]
-        for case in PAGE_CASES:
-            for mode in ("uncached", "cached", "304") if case == "article" else ("uncached", "cached"):
-                s, lg = cases[case][f"{small} {mode}"], cases[case][f"{large} {mode}"]
-                changes = [b / a - 1 for a, b in zip(s["slices_rps"], lg["slices_rps"])]
-                per_slice = spread(changes)
-                scaling[f"{case} {mode}"] = {
-                    "small": small, "large": large, "rps_small": s["rps"], "rps_large": lg["rps"],
-                    "change": round(lg["rps"] / s["rps"] - 1, 4),  # whole run: the same as the change of the whole-run ratio to bare
-                    "ratio_change": round(lg["slice_ratio"]["median"] / s["slice_ratio"]["median"] - 1, 4),
-                    "per_slice": {k: round(v, 4) for k, v in per_slice.items()},
-                    # the median of each start's slices: how far one start's servers can lean
-                    "per_start": [round(statistics.median(changes[a:b]), 4) for a, b in zip(bounds, bounds[1:])],
-                }
+    scaling = _scaling(cases, small, large, per_start) if len(sizes) > 1 else {}
     return {"workers": workers, "starts": args.starts, "warm": warmed, "cases": cases, "scaling": scaling,
             "rss_mb_end": rss_end, "steal": round(steal, 3), "errors": errors}
+
+
+def _scaling(cases: dict, small: int, large: int, per_start: list[int]) -> dict:
+    """Per case and mode, the largest size against the smallest: whole run, ratio to bare Flask,
+    the same-slice ratios, and the median of each start's slices (``per_start`` rounds each)."""
+    bounds = [sum(per_start[:k]) for k in range(len(per_start) + 1)]
+    scaling = {}
+    for case in PAGE_CASES:
+        for mode in ("uncached", "cached", "304") if case == "article" else ("uncached", "cached"):
+            s, lg = cases[case][f"{small} {mode}"], cases[case][f"{large} {mode}"]
+            changes = [b / a - 1 for a, b in zip(s["slices_rps"], lg["slices_rps"])]
+            scaling[f"{case} {mode}"] = {
+                "small": small, "large": large, "rps_small": s["rps"], "rps_large": lg["rps"],
+                "change": round(lg["rps"] / s["rps"] - 1, 4),  # whole run: the same as the change of the whole-run ratio to bare
+                "ratio_change": round(lg["slice_ratio"]["median"] / s["slice_ratio"]["median"] - 1, 4),
+                "per_slice": {k: round(v, 4) for k, v in spread(changes).items()},
+                # how far one start's servers can lean
+                "per_start": [round(statistics.median(changes[a:b]), 4) for a, b in zip(bounds, bounds[1:])],
+            }
+    return scaling
 
 
 @contextmanager

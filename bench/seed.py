@@ -6,6 +6,7 @@ inside ``tenant_context`` (scoping and site versions apply as in production).
 """
 from __future__ import annotations
 
+import math
 import random
 from datetime import timedelta
 
@@ -122,7 +123,7 @@ def seed(app, sites: int, articles: int, rng_seed: int = 7, progress=None) -> di
                          for aid in article_ids[::4] for k in range(2)]
                 db.session.execute(sa.insert(ArticleAttachment), links)
                 db.session.commit()
-                pages = [-(-len(range(k, articles, len(lists))) // PAGE_SIZE) for k in range(len(lists))]
+                pages = [math.ceil(len(range(k, articles, len(lists))) / PAGE_SIZE) for k in range(len(lists))]
                 paths = [f"/c/{c.slug}/" if c.parent_id is None else f"/c/{_parent_slug(by_slug, c)}/{c.slug}/" for c in lists]
                 layout.append({"host": f"{tenant.slug}.{app.config['ZHANQUN_DOMAIN']}", "articles": article_ids,
                                "column_pages": [path if page == 1 else f"{path}?page={page}"
